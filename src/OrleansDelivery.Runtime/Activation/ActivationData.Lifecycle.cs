@@ -325,6 +325,23 @@ internal sealed partial class ActivationData
         }
     }
 
+    /// <summary>Ends the activation on the spot, running no grain code, as a crash of the silo would.</summary>
+    public void Kill()
+    {
+        GrainTimer[] timers;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            timers = _timers?.ToArray() ?? [];
+            _timers = null;
+        }
+
+        foreach (var timer in timers)
+        {
+            timer.Dispose();
+        }
+    }
+
     internal void OnTimerFailed(Exception exception) => Log.TimerFailed(_runtime.Logger, exception, GrainId);
 
     /// <summary>Activation and deactivation run as this turn, so their awaits come back to the activation too.</summary>

@@ -104,7 +104,8 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
         bool schedule;
         lock (_lock)
         {
-            schedule = AdmitLifecycleLocked(turn);
+            AdmitLifecycleLocked(turn);
+            schedule = TryScheduleLocked();
         }
 
         ScheduleIf(schedule);
@@ -278,12 +279,12 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
         _runnable.Enqueue(new WorkItem(turn, null, null));
     }
 
-    private bool AdmitLifecycleLocked(LifecycleTurn turn)
+    /// <summary>Queues activation or deactivation; the caller schedules the runner.</summary>
+    private void AdmitLifecycleLocked(LifecycleTurn turn)
     {
         turn.Activation = this;
         turn.IsRunning = true;
         _runnable.Enqueue(new WorkItem(turn, null, null));
-        return TryScheduleLocked();
     }
 
     private void PumpLocked()

@@ -56,6 +56,18 @@ internal sealed class Catalog(GrainRuntime runtime)
     public void Remove(ActivationData activation) =>
         _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
 
+    /// <summary>Drops every activation without running grain code (the silo's host was disposed without stopping).</summary>
+    public void Kill()
+    {
+        _acceptingActivations = false;
+        foreach (var activation in _activations.Values)
+        {
+            activation.Kill();
+        }
+
+        _activations.Clear();
+    }
+
     /// <summary>Stops new activations and deactivates every activation, letting running turns finish.</summary>
     public async Task DeactivateAllAsync(CancellationToken cancellationToken)
     {

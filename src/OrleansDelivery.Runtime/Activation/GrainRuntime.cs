@@ -110,7 +110,14 @@ internal sealed class GrainRuntime : IGrainCallSender, IDisposable
 
     public void BeginStopping() => _stopping.Cancel();
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        // After a graceful stop nothing is left; after a kill this stops what would otherwise keep running.
+        _stopping.Cancel();
+        Catalog.Kill();
+        Reminders.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _stopping.Dispose();
+    }
 
     private async Task DeliverSlowAsync(GrainRequest request)
     {

@@ -11,7 +11,7 @@ namespace OrleansDelivery.Runtime.Hosting;
 internal sealed partial class SiloHostedService(
     GrainRuntime runtime,
     IEnumerable<ISiloStartupTask> startupTasks,
-    ILogger<SiloHostedService> logger) : IHostedService
+    ILogger<SiloHostedService> logger) : IHostedService, IAsyncDisposable
 {
     private readonly ActivationSweeper _sweeper = new(runtime);
 
@@ -53,6 +53,8 @@ internal sealed partial class SiloHostedService(
 
         await _sweeper.DisposeAsync();
     }
+
+    public ValueTask DisposeAsync() => _sweeper.DisposeAsync();
 
     private static partial class Log
     {

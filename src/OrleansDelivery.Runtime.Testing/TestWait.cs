@@ -1,0 +1,27 @@
+namespace OrleansDelivery.Runtime.Testing;
+
+/// <summary>Waits for a condition instead of sleeping a guessed time.</summary>
+public static class TestWait
+{
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds. The generous cap only keeps a broken test from hanging
+    /// the run; it is not a speed check.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string because, TimeSpan? cap = null)
+    {
+        var deadline = DateTime.UtcNow + (cap ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Gave up waiting: {because}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <inheritdoc cref="UntilAsync(Func{Task{bool}}, string, TimeSpan?)"/>
+    public static Task UntilAsync(Func<bool> condition, string because, TimeSpan? cap = null) =>
+        UntilAsync(() => Task.FromResult(condition()), because, cap);
+}
