@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansDelivery.Runtime.Hosting;
@@ -21,7 +22,10 @@ public sealed class TestClusterOptions
     /// <summary>Applied to each silo's options after the test defaults.</summary>
     public Action<SiloOptions>? ConfigureOptions { get; set; }
 
-    /// <summary>Replaces the shared in-memory stores (for example with PostgreSQL providers).</summary>
+    /// <summary>
+    /// Configures each silo, for example with PostgreSQL providers: a grain storage "Default", reminder table or
+    /// stream log "Default" registered here replaces the shared in-memory one of that kind.
+    /// </summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
 
     /// <summary>Extra services for each silo (grain dependencies).</summary>
@@ -95,10 +99,11 @@ public sealed class InProcessTestCluster : IAsyncDisposable
             });
             _options.ConfigureSilo?.Invoke(silo);
 
-            // Shared stores survive a silo restart, as a database would; AddSilo only fills what is still open.
-            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, _storage);
-            silo.Services.AddSingleton<IReminderTable>(_reminders);
-            silo.Services.AddKeyedSingleton<IStreamLog>(StreamProviderNames.Default, _streams);
+            // Shared stores survive a silo restart, as a database would. TryAdd, so that a provider configured above
+            // wins (the last registration of a service is the one resolved); AddSilo then fills what is still open.
+            silo.Services.TryAddKeyedSingleton<IGrainStorage>(GrainStorageNames.Default, _storage);
+            silo.Services.TryAddSingleton<IReminderTable>(_reminders);
+            silo.Services.TryAddKeyedSingleton<IStreamLog>(StreamProviderNames.Default, _streams);
         });
 
         var host = builder.Build();
