@@ -26,6 +26,10 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
     [ThreadStatic]
     private static ActivationData? _constructing;
 
+    // How many activation runners are on this thread's stack: inline runs happen only at depth zero.
+    [ThreadStatic]
+    private static int _runnerDepth;
+
     private readonly Lock _lock = new();
     private readonly Queue<WorkItem> _runnable = new();
     private readonly GrainRuntime _runtime;
@@ -149,7 +153,9 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
             turn.Reject(deadlock);
         }
 
-        ScheduleIf(schedule);
+        // A call from outside any grain may start its turn on the caller's thread, like calling an async method:
+        // the activation is claimed exactly as a pool thread would claim it, and the first await hands it back.
+        ScheduleIf(schedule, runInline: turn is GrainRequest { Caller: null });
         return true;
     }
 
@@ -223,6 +229,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
     {
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(item.Turn);
+        _runnerDepth++;
         try
         {
             if (item.Callback is not null)
@@ -245,8 +252,36 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
         }
         finally
         {
+            _runnerDepth--;
             SynchronizationContext.SetSynchronizationContext(previous);
         }
+    }
+
+    /// <summary>Runs one work item on the calling thread, which has just claimed the activation.</summary>
+    private void RunOneInline()
+    {
+        WorkItem item;
+        lock (_lock)
+        {
+            if (!_runnable.TryDequeue(out item))
+            {
+                _scheduled = false;
+                return;
+            }
+        }
+
+        Run(item);
+        lock (_lock)
+        {
+            if (_runnable.Count == 0)
+            {
+                _scheduled = false;
+                return;
+            }
+        }
+
+        // More work arrived meanwhile: the thread pool takes it from here, the caller gets its thread back.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     /// <summary>The interleaving rules: may <paramref name="turn"/> start next to what is running now?</summary>
@@ -403,12 +438,21 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
         return true;
     }
 
-    private void ScheduleIf(bool schedule)
+    private void ScheduleIf(bool schedule, bool runInline = false)
     {
-        if (schedule)
+        if (!schedule)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
         }
+
+        if (runInline && _runnerDepth == 0)
+        {
+            RunOneInline();
+            return;
+        }
+
+        // The thread that made the work runnable (often one finishing I/O for this grain) picks it up next.
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
     }
 
     private readonly record struct WorkItem(TurnContext Turn, SendOrPostCallback? Callback, object? State);

@@ -16,6 +16,10 @@ internal sealed class PersistentState<TState>(ActivationData activation, string 
     : IPersistentState<TState>, IActivationStateLoader
     where TState : new()
 {
+    private readonly ActivationData _activation = activation;
+    private readonly string _stateName = stateName;
+    private readonly IGrainStorage _storage = storage;
+
     public TState State { get; set; } = new();
 
     public string? ETag { get; set; }
@@ -24,7 +28,7 @@ internal sealed class PersistentState<TState>(ActivationData activation, string 
 
     public async Task ReadStateAsync(CancellationToken cancellationToken = default)
     {
-        await storage.ReadStateAsync(stateName, activation.GrainId, this, cancellationToken);
+        await OutsideTurn(static (s, token) => s._storage.ReadStateAsync(s._stateName, s._activation.GrainId, s, token), cancellationToken);
         State ??= new TState();
     }
 
@@ -32,7 +36,7 @@ internal sealed class PersistentState<TState>(ActivationData activation, string 
     {
         try
         {
-            await storage.WriteStateAsync(stateName, activation.GrainId, this, cancellationToken);
+            await OutsideTurn(static (s, token) => s._storage.WriteStateAsync(s._stateName, s._activation.GrainId, s, token), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -45,7 +49,7 @@ internal sealed class PersistentState<TState>(ActivationData activation, string 
     {
         try
         {
-            await storage.ClearStateAsync(stateName, activation.GrainId, this, cancellationToken);
+            await OutsideTurn(static (s, token) => s._storage.ClearStateAsync(s._stateName, s._activation.GrainId, s, token), cancellationToken);
             State = new TState();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -55,11 +59,29 @@ internal sealed class PersistentState<TState>(ActivationData activation, string 
         }
     }
 
+    /// <summary>
+    /// Starts a storage operation with no turn context, so the provider's own awaits do not each queue a hop
+    /// through the activation; only the grain's await of the whole operation comes back to it.
+    /// </summary>
+    private Task OutsideTurn(Func<PersistentState<TState>, CancellationToken, Task> operation, CancellationToken cancellationToken)
+    {
+        var turn = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return operation(this, cancellationToken);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(turn);
+        }
+    }
+
     private void DeactivateAfterFailure(Exception exception)
     {
         var code = exception is InconsistentStateException
             ? DeactivationReasonCode.InconsistentState
             : DeactivationReasonCode.ApplicationRequested;
-        activation.DeactivateOnIdle(new DeactivationReason(code, $"Writing state '{stateName}' failed: {exception.Message}"));
+        _activation.DeactivateOnIdle(new DeactivationReason(code, $"Writing state '{_stateName}' failed: {exception.Message}"));
     }
 }
