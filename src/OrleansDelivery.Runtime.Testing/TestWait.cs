@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace OrleansDelivery.Runtime.Testing;
 
 /// <summary>Waits for a condition instead of sleeping a guessed time.</summary>
@@ -9,10 +11,12 @@ public static class TestWait
     /// </summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string because, TimeSpan? cap = null)
     {
-        var deadline = DateTime.UtcNow + (cap ?? TimeSpan.FromSeconds(30));
+        // Real elapsed time on purpose: the fake clock may never move while a broken test waits.
+        var limit = cap ?? TimeSpan.FromSeconds(30);
+        var waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (waited.Elapsed > limit)
             {
                 throw new TimeoutException($"Gave up waiting: {because}");
             }
