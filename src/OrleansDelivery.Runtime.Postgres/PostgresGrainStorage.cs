@@ -168,6 +168,7 @@ public sealed partial class PostgresGrainStorage(
 
     private void AddKey(NpgsqlCommand command, string stateName, GrainId grainId)
     {
+        GrainStorageKeys.Validate(stateName, grainId);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.ServiceId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Type });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId.Key });

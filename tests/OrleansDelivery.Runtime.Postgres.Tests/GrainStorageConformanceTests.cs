@@ -230,6 +230,32 @@ public abstract class GrainStorageConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_thousand_character_unicode_key_is_kept_exactly()
+    {
+        var key = Guid.NewGuid().ToString("N") + new string('ж', 968);
+        var grain = new GrainId("order", key);
+
+        await Storage.WriteStateAsync(StateName, grain, new TestGrainState<CartState> { State = new CartState { Note = "кириллица" } }, Cancellation);
+
+        Assert.Equal(1000, key.Length);
+        Assert.Equal("кириллица", (await ReadAsync(grain)).State.Note);
+        Assert.False((await ReadAsync(new GrainId("order", key[..^1] + "з"))).RecordExists);
+    }
+
+    [Fact]
+    public async Task A_key_too_long_to_store_is_refused_with_an_error_naming_the_limit()
+    {
+        // 1,000 CJK characters are 3,000 UTF-8 bytes: more than PostgreSQL's index takes.
+        var grain = new GrainId("order", new string('键', 1000));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => Storage.WriteStateAsync(StateName, grain, new TestGrainState<CartState> { State = new CartState { Note = "x" } }, Cancellation));
+
+        Assert.Contains("UTF-8 bytes", error.Message);
+        Assert.Contains(GrainStorageKeys.MaxUtf8Bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), error.Message);
+    }
+
+    [Fact]
     public async Task Two_grain_types_with_the_same_key_and_state_name_do_not_collide()
     {
         var key = Guid.NewGuid().ToString("N");

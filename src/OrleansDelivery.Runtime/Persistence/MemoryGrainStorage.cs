@@ -87,7 +87,12 @@ public sealed class MemoryGrainStorage(GrainStateSerializer serializer) : IGrain
             eTag);
     }
 
-    private static (string, string, string) Key(string stateName, GrainId grainId) => (grainId.Type, grainId.Key, stateName);
+    private static (string, string, string) Key(string stateName, GrainId grainId)
+    {
+        // Same limit as the PostgreSQL provider, so a key that works in development works in production.
+        GrainStorageKeys.Validate(stateName, grainId);
+        return (grainId.Type, grainId.Key, stateName);
+    }
 
     private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
 
