@@ -151,7 +151,8 @@ public interface IChainGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<string> RelayInterleavedAsync(IReadOnlyList<string> path);
 
-    Task<string> HangAsync();
+    /// <summary>Does not answer until the test opens <paramref name="gate"/>.</summary>
+    Task<string> HangAsync(string gate);
 }
 
 public sealed class ChainGrain : Grain, IChainGrain
@@ -178,7 +179,11 @@ public sealed class ChainGrain : Grain, IChainGrain
         return this.GetPrimaryKeyString() + ">" + await next.RelayInterleavedAsync(path.Skip(1).ToList());
     }
 
-    public Task<string> HangAsync() => new TaskCompletionSource<string>().Task;
+    public async Task<string> HangAsync(string gate)
+    {
+        await TestGates.WaitAsync(gate);
+        return "finally";
+    }
 }
 
 /// <summary>Its activation waits on a gate and may be told to fail.</summary>
