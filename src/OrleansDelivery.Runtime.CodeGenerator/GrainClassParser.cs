@@ -15,7 +15,7 @@ internal static class GrainClassParser
         var declaration = (ClassDeclarationSyntax)context.Node;
         if (context.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not { IsAbstract: false, IsStatic: false } symbol
             || !DerivesFromGrain(symbol)
-            || !IsFirstDeclaration(symbol, declaration))
+            || !SymbolNames.IsFirstDeclaration(symbol, declaration))
         {
             return null;
         }
@@ -147,12 +147,4 @@ internal static class GrainClassParser
 
         return false;
     }
-
-    // A partial type has several declarations; only the first one with a base list (which a grain type needs)
-    // produces the model, so the type is generated once.
-    private static bool IsFirstDeclaration(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration) =>
-        symbol.DeclaringSyntaxReferences
-            .Select(reference => reference.GetSyntax())
-            .OfType<ClassDeclarationSyntax>()
-            .FirstOrDefault(syntax => syntax.BaseList is not null) == declaration;
 }

@@ -19,7 +19,7 @@ internal static class GrainInterfaceParser
         var declaration = (InterfaceDeclarationSyntax)context.Node;
         if (context.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not { } symbol
             || !SymbolNames.IsUserGrainInterface(symbol)
-            || !IsFirstDeclaration(symbol, declaration))
+            || !SymbolNames.IsFirstDeclaration(symbol, declaration))
         {
             return null;
         }
@@ -301,12 +301,4 @@ internal static class GrainInterfaceParser
 
         return false;
     }
-
-    // A partial type has several declarations; only the first one with a base list (which a grain type needs)
-    // produces the model, so the type is generated once.
-    private static bool IsFirstDeclaration(INamedTypeSymbol symbol, InterfaceDeclarationSyntax declaration) =>
-        symbol.DeclaringSyntaxReferences
-            .Select(reference => reference.GetSyntax())
-            .OfType<InterfaceDeclarationSyntax>()
-            .FirstOrDefault(syntax => syntax.BaseList is not null) == declaration;
 }

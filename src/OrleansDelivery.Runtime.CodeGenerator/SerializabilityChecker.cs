@@ -125,6 +125,11 @@ internal sealed class SerializabilityChecker
             return Visit(named.TypeArguments[0], via);
         }
 
+        if (IsPrimitive(named.SpecialType))
+        {
+            return null;
+        }
+
         switch (named.SpecialType)
         {
             case SpecialType.System_Object:
@@ -132,22 +137,6 @@ internal sealed class SerializabilityChecker
             case SpecialType.System_IntPtr:
             case SpecialType.System_UIntPtr:
                 return Refuse(type, via, "native pointers cannot be serialized");
-            case SpecialType.System_Boolean:
-            case SpecialType.System_Char:
-            case SpecialType.System_SByte:
-            case SpecialType.System_Byte:
-            case SpecialType.System_Int16:
-            case SpecialType.System_UInt16:
-            case SpecialType.System_Int32:
-            case SpecialType.System_UInt32:
-            case SpecialType.System_Int64:
-            case SpecialType.System_UInt64:
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-            case SpecialType.System_Decimal:
-            case SpecialType.System_String:
-            case SpecialType.System_DateTime:
-                return null;
             case SpecialType.System_Nullable_T:
                 return Visit(named.TypeArguments[0], via);
         }
@@ -290,24 +279,9 @@ internal sealed class SerializabilityChecker
             return true;
         }
 
-        switch (type.SpecialType)
+        if (IsPrimitive(type.SpecialType))
         {
-            case SpecialType.System_Boolean:
-            case SpecialType.System_Char:
-            case SpecialType.System_SByte:
-            case SpecialType.System_Byte:
-            case SpecialType.System_Int16:
-            case SpecialType.System_UInt16:
-            case SpecialType.System_Int32:
-            case SpecialType.System_UInt32:
-            case SpecialType.System_Int64:
-            case SpecialType.System_UInt64:
-            case SpecialType.System_Single:
-            case SpecialType.System_Double:
-            case SpecialType.System_Decimal:
-            case SpecialType.System_String:
-            case SpecialType.System_DateTime:
-                return true;
+            return true;
         }
 
         return type is INamedTypeSymbol named && DictionaryKeyTypes.Contains(SymbolNames.MetadataName(named));
@@ -339,4 +313,14 @@ internal sealed class SerializabilityChecker
     private static string Append(string? via, string step) => via is null ? step : step + ", " + via;
 
     private static string Name(ITypeSymbol type) => type.ToDisplayString(SymbolNames.Readable);
+
+    /// <summary>The built-in types System.Text.Json writes as JSON primitives.</summary>
+    private static bool IsPrimitive(SpecialType specialType) => specialType switch
+    {
+        SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
+            or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
+            or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double
+            or SpecialType.System_Decimal or SpecialType.System_String or SpecialType.System_DateTime => true,
+        _ => false,
+    };
 }

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace OrleansDelivery.Runtime.CodeGenerator;
 
@@ -75,4 +76,13 @@ internal static class SymbolNames
 
         return definition.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
     }
+
+    // A partial type has several declarations; only the first one with a base list (which a grain type needs)
+    // produces the model, so the type is generated once.
+    public static bool IsFirstDeclaration<TDeclaration>(INamedTypeSymbol symbol, TDeclaration declaration)
+        where TDeclaration : TypeDeclarationSyntax =>
+        symbol.DeclaringSyntaxReferences
+            .Select(reference => reference.GetSyntax())
+            .OfType<TDeclaration>()
+            .FirstOrDefault(syntax => syntax.BaseList is not null) == declaration;
 }
