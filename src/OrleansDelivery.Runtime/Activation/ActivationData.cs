@@ -204,9 +204,15 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
         ScheduleIf(schedule);
     }
 
-    void IThreadPoolWorkItem.Execute()
+    void IThreadPoolWorkItem.Execute() => RunBatch(TurnBatchSize);
+
+    /// <summary>
+    /// Runs up to <paramref name="maxItems"/> work items on this thread, which holds the activation
+    /// (<see cref="_scheduled"/>); then releases it, or hands the rest to the thread pool.
+    /// </summary>
+    private void RunBatch(int maxItems)
     {
-        for (var i = 0; i < TurnBatchSize; i++)
+        for (var i = 0; i < maxItems; i++)
         {
             WorkItem item;
             lock (_lock)
@@ -221,7 +227,16 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
             Run(item);
         }
 
-        // Still scheduled: come back after other work has had the thread.
+        lock (_lock)
+        {
+            if (_runnable.Count == 0)
+            {
+                _scheduled = false;
+                return;
+            }
+        }
+
+        // Still scheduled: come back after other work (or the inline caller) has had the thread.
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
@@ -255,33 +270,6 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
             _runnerDepth--;
             SynchronizationContext.SetSynchronizationContext(previous);
         }
-    }
-
-    /// <summary>Runs one work item on the calling thread, which has just claimed the activation.</summary>
-    private void RunOneInline()
-    {
-        WorkItem item;
-        lock (_lock)
-        {
-            if (!_runnable.TryDequeue(out item))
-            {
-                _scheduled = false;
-                return;
-            }
-        }
-
-        Run(item);
-        lock (_lock)
-        {
-            if (_runnable.Count == 0)
-            {
-                _scheduled = false;
-                return;
-            }
-        }
-
-        // More work arrived meanwhile: the thread pool takes it from here, the caller gets its thread back.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
     /// <summary>The interleaving rules: may <paramref name="turn"/> start next to what is running now?</summary>
@@ -447,7 +435,8 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem, IGrainActiva
 
         if (runInline && _runnerDepth == 0)
         {
-            RunOneInline();
+            // One item only: the caller gets its thread back at the turn's first await.
+            RunBatch(1);
             return;
         }
 
