@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Hosting;
-using OrleansDelivery.Host.Storage;
-using OrleansDelivery.Runtime.Hosting;
 
 namespace OrleansDelivery.Host.Health;
 
@@ -15,30 +14,44 @@ public static class HealthEndpoints
 
         group.MapGet("/", GetHealth)
             .WithName("GetHealth")
-            .WithSummary("Reports whether this silo is serving, with its name, activation count, storage and uptime.");
+            .WithSummary("Reports whether this node's silo is an active member of its cluster, with its name, address and uptime.");
 
         return app;
     }
 
     public static Results<Ok<HealthResponse>, ProblemHttpResult> GetHealth(
-        ISiloStatus silo,
-        StorageSelection storage,
+        ILocalSiloDetails silo,
+        IClusterMembershipService membership,
+        ClusterSettings settings,
         HostClock clock,
         IHostApplicationLifetime lifetime)
     {
-        // A silo that is shutting down deactivates its grains; load balancers should stop sending it work.
+        // A node that is shutting down hands its grains over; load balancers should stop sending it work.
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The silo is shutting down.");
+                title: "The node is shutting down.");
+        }
+
+        var snapshot = membership.CurrentSnapshot;
+        var status = snapshot.GetSiloStatus(silo.SiloAddress);
+        if (status != SiloStatus.Active)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The silo is not an active member of its cluster.",
+                detail: $"Silo {silo.Name} ({silo.SiloAddress}) is {status}.");
         }
 
         return TypedResults.Ok(new HealthResponse(
             "Healthy",
-            silo.SiloName,
-            silo.ActivationCount,
-            storage.Provider.ToString(),
+            silo.Name,
+            silo.SiloAddress.ToString(),
+            status.ToString(),
+            settings.Mode.ToString(),
+            settings.ClusterId,
+            snapshot.Members.Values.Count(member => member.Status == SiloStatus.Active),
             clock.StartedAt,
             clock.Uptime));
     }

@@ -1,10 +1,13 @@
 namespace OrleansDelivery.Host.Health;
 
-/// <summary>What <c>GET /health</c> reports about this silo.</summary>
+/// <summary>What <c>GET /health</c> reports about this node and its silo.</summary>
 public sealed record HealthResponse(
     string Status,
     string SiloName,
-    int ActivationCount,
-    string StorageProvider,
+    string SiloAddress,
+    string SiloStatus,
+    string ClusterMode,
+    string ClusterId,
+    int ActiveSilos,
     DateTimeOffset StartedAt,
     TimeSpan Uptime);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using OrleansDelivery.Host.Storage;
+using OrleansDelivery.Host.Cluster;
 
 namespace OrleansDelivery.Host.Hosting;
 
@@ -13,16 +13,16 @@ internal static partial class StartupLogging
         {
             // Start the uptime clock with the server, not with the first health request.
             _ = app.Services.GetRequiredService<HostClock>();
-            var storage = app.Services.GetRequiredService<StorageSelection>();
+            var settings = app.Services.GetRequiredService<ClusterSettings>();
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansDelivery.Host");
             foreach (var address in addresses)
             {
-                Listening(logger, address, $"{address.TrimEnd('/')}/health", storage.Provider);
+                Listening(logger, address, $"{address.TrimEnd('/')}/health", settings.Mode, settings.ClusterId);
             }
         });
     }
 
-    [LoggerMessage(1000, LogLevel.Information, "OrleansDelivery is listening on {Address} (health: {HealthUrl}, storage: {StorageProvider})")]
-    private static partial void Listening(ILogger logger, string address, string healthUrl, StorageProvider storageProvider);
+    [LoggerMessage(1000, LogLevel.Information, "OrleansDelivery is listening on {Address} (health: {HealthUrl}, cluster mode: {ClusterMode}, cluster: {ClusterId})")]
+    private static partial void Listening(ILogger logger, string address, string healthUrl, ClusterMode clusterMode, string clusterId);
 }

@@ -1,0 +1,59 @@
+using Orleans.Configuration;
+using OrleansDelivery.Postgres;
+using OrleansDelivery.Streaming;
+
+namespace OrleansDelivery.Host.Cluster;
+
+public static class ClusterHostingExtensions
+{
+    /// <summary>
+    /// Co-hosts a silo in this web application, configured from the <c>Cluster</c> section (see
+    /// <see cref="ClusterSettings"/>). Invalid settings throw here, before anything starts.
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansDeliverySilo(this WebApplicationBuilder builder)
+    {
+        var settings = ClusterSettings.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = settings.ClusterId;
+                cluster.ServiceId = settings.ServiceId;
+            });
+
+            switch (settings.Mode)
+            {
+                case ClusterMode.Localhost:
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+                    silo.AddMemoryGrainStorageAsDefault();
+                    silo.AddMemoryGrainStorage("PubSubStore");
+                    silo.UseInMemoryReminderService();
+                    break;
+
+                case ClusterMode.Postgres:
+                    silo.ConfigureEndpoints(
+                        settings.AdvertisedAddress ?? System.Net.IPAddress.Loopback,
+                        settings.SiloPort,
+                        settings.GatewayPort,
+                        listenOnAnyHostAddress: settings.AdvertisedAddress is not null);
+                    silo.UsePostgres(postgres => postgres.ConnectionString = settings.PostgresConnectionString!);
+                    break;
+            }
+
+            silo.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = settings.Membership.ProbeTimeout;
+                membership.NumMissedProbesLimit = settings.Membership.NumMissedProbesLimit;
+                membership.NumVotesForDeathDeclaration = settings.Membership.NumVotesForDeathDeclaration;
+                membership.EnableConnectionLivenessCheck = settings.Membership.EnableConnectionLivenessCheck;
+                membership.DefunctSiloExpiration = settings.Membership.DefunctSiloExpiration;
+                membership.DefunctSiloCleanupPeriod = settings.Membership.DefunctSiloCleanupPeriod;
+            });
+
+            silo.AddMemoryStreams(StreamProviders.Events);
+        });
+
+        return builder;
+    }
+}
