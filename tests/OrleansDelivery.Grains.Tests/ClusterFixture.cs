@@ -1,0 +1,45 @@
+using Orleans.TestingHost;
+using OrleansDelivery.Streaming;
+
+namespace OrleansDelivery.Grains.Tests;
+
+/// <summary>
+/// The two-silo cluster every grain test of the collection shares, configured as the embedded <c>Localhost</c>
+/// mode is: in-memory grain storage, reminders and streams. Each test uses fresh grain keys.
+/// </summary>
+/// <remarks>
+/// The silos keep the system <see cref="TimeProvider"/>: Orleans 10 reads it for its own timers and start-up
+/// deadlines, and a <c>FakeTimeProvider</c> registered in its place stalls stream start-up until it is cancelled.
+/// </remarks>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage("PubSubStore");
+            silo.UseInMemoryReminderService();
+            silo.AddMemoryStreams(StreamProviders.Events);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamProviders.Events));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A key no other test uses.</summary>
+    public static string NewKey() => Guid.NewGuid().ToString("N");
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Two in-memory silos";
+}
