@@ -1,7 +1,7 @@
-# Build and publish the host with the SDK, run it on the ASP.NET Core runtime image.
+# Build and publish the node with the SDK, run it on the ASP.NET Core runtime image.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /repo
-COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY sql/ sql/
 COPY src/ src/
 RUN dotnet publish src/OrleansDelivery.Host/OrleansDelivery.Host.csproj -c Release -o /app
@@ -11,6 +11,7 @@ WORKDIR /app
 COPY --from=build /app ./
 # appsettings.json listens on localhost only; inside a container listen on every interface.
 ENV Urls=http://+:8080
-EXPOSE 8080
+# HTTP, Orleans silo-to-silo, Orleans gateway (clients).
+EXPOSE 8080 11111 30000
 USER $APP_UID
 ENTRYPOINT ["dotnet", "OrleansDelivery.Host.dll"]

@@ -23,6 +23,8 @@ public sealed class StartupTests
         { "Cluster:Membership:NumVotesForDeathDeclaration", "0", "whole number" },
         { "Cluster:Membership:EnableConnectionLivenessCheck", "maybe", "true or false" },
         { "Cluster:Membership:DefunctSiloExpiration", "-1.00:00:00", "duration" },
+        { "Cluster:Membership:TableRefreshTimeout", "1.00:00:00", "duration" },
+        { "Cluster:MigrateOnStartup", "yes", "true or false" },
     };
 
     [Theory]

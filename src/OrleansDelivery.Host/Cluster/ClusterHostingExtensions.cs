@@ -37,7 +37,11 @@ public static class ClusterHostingExtensions
                         settings.SiloPort,
                         settings.GatewayPort,
                         listenOnAnyHostAddress: settings.AdvertisedAddress is not null);
-                    silo.UsePostgres(postgres => postgres.ConnectionString = settings.PostgresConnectionString!);
+                    silo.UsePostgres(postgres =>
+                    {
+                        postgres.ConnectionString = settings.PostgresConnectionString!;
+                        postgres.ApplyMigrationsOnStartup = settings.MigrateOnStartup;
+                    });
                     break;
             }
 
@@ -47,6 +51,7 @@ public static class ClusterHostingExtensions
                 membership.NumMissedProbesLimit = settings.Membership.NumMissedProbesLimit;
                 membership.NumVotesForDeathDeclaration = settings.Membership.NumVotesForDeathDeclaration;
                 membership.EnableConnectionLivenessCheck = settings.Membership.EnableConnectionLivenessCheck;
+                membership.TableRefreshTimeout = settings.Membership.TableRefreshTimeout;
                 membership.DefunctSiloExpiration = settings.Membership.DefunctSiloExpiration;
                 membership.DefunctSiloCleanupPeriod = settings.Membership.DefunctSiloCleanupPeriod;
             });

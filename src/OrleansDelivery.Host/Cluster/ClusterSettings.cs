@@ -16,6 +16,7 @@ public sealed partial record ClusterSettings(
     int GatewayPort,
     IPAddress? AdvertisedAddress,
     string? PostgresConnectionString,
+    bool MigrateOnStartup,
     MembershipSettings Membership)
 {
     public const string SectionName = "Cluster";
@@ -52,6 +53,7 @@ public sealed partial record ClusterSettings(
             gatewayPort,
             ReadAddress(section, "AdvertisedAddress"),
             connectionString,
+            ReadBool(section, "MigrateOnStartup", defaultValue: true),
             MembershipSettings.FromConfiguration(section.GetSection("Membership")));
     }
 
@@ -124,6 +126,17 @@ public sealed partial record ClusterSettings(
         return IPAddress.TryParse(value, out var address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
             ? address
             : throw Invalid(section, key, value, "use the IP address other silos reach this one on, such as 10.0.0.5");
+    }
+
+    internal static bool ReadBool(IConfigurationSection section, string key, bool defaultValue)
+    {
+        var value = section[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return defaultValue;
+        }
+
+        return bool.TryParse(value, out var flag) ? flag : throw Invalid(section, key, value, "use true or false");
     }
 
     internal static InvalidOperationException Invalid(IConfigurationSection section, string key, string value, string hint) =>
