@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansDelivery.Host.Tests;
 
@@ -36,6 +37,9 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; }
 
+    /// <summary>Everything the host logged at Information or above.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     /// <summary>A node in <c>Postgres</c> mode on the given database, in cluster <paramref name="clusterId"/>.</summary>
     public static DeliveryApplication OnPostgres(string connectionString, string clusterId = "test") => With(new Dictionary<string, string?>
     {
@@ -63,6 +67,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
 
         // Host settings reach the configuration before Program reads it; ConfigureAppConfiguration would come too late.
         foreach (var (key, value) in Settings)

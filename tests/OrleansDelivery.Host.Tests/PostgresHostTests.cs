@@ -34,6 +34,37 @@ public sealed class PostgresHostTests
     }
 
     [Fact]
+    public async Task Six_nodes_starting_at_once_on_an_empty_database_apply_each_script_once_and_form_one_cluster()
+    {
+        var connectionString = await FreshDatabaseAsync();
+        var nodes = Enumerable.Range(0, 6).Select(_ => DeliveryApplication.OnPostgres(connectionString)).ToList();
+        try
+        {
+            await Task.WhenAll(nodes.Select(node => Task.Run(node.Start, Cancellation)));
+
+            var applied = nodes
+                .SelectMany(node => node.Logs.Messages(typeof(Postgres.PostgresMigrator).FullName!))
+                .Where(message => message.StartsWith("Applying PostgreSQL migration", StringComparison.Ordinal))
+                .ToList();
+            Assert.Equal(
+                Postgres.PostgresMigrator.Migrations.Select(m => $"Applying PostgreSQL migration {m.Version} ({m.Name})"),
+                applied.Order(StringComparer.Ordinal));
+            await Wait.UntilAsync(
+                async () => (await nodes[0].GetHealthAsync()).Body.GetProperty("activeSilos").GetInt32(),
+                active => active == 6,
+                TimeSpan.FromSeconds(90),
+                "six active silos");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Old_dead_silo_rows_are_cleaned_up_and_live_ones_kept()
     {
         var connectionString = await FreshDatabaseAsync();
