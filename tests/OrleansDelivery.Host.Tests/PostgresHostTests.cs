@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OrleansDelivery.Testing;
 using OrleansDelivery.Testing.Postgres;
@@ -62,6 +63,36 @@ public sealed class PostgresHostTests
                 await node.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task An_orleans_client_finds_the_gateways_through_the_membership_table()
+    {
+        var connectionString = await FreshDatabaseAsync();
+        await using var node = DeliveryApplication.OnPostgres(connectionString, clusterId: "gateways").Start();
+
+        // What a front-end node will do: discover gateways in PostgreSQL, then call into the cluster.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = "gateways";
+                cluster.ServiceId = "orleans-delivery";
+            });
+            client.UseAdoNetClustering(clustering =>
+            {
+                clustering.Invariant = Postgres.PostgresSiloBuilderExtensions.NpgsqlInvariant;
+                clustering.ConnectionString = connectionString;
+            });
+        });
+        using var client = builder.Build();
+        await client.StartAsync(Cancellation);
+
+        var hosts = await client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+
+        Assert.Equal(node.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress, Assert.Single(hosts.Keys));
+        await client.StopAsync(Cancellation);
     }
 
     [Fact]

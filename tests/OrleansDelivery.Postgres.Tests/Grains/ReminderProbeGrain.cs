@@ -6,6 +6,9 @@ public interface IReminderProbeGrain : IGrainWithStringKey
     Task ScheduleAsync(TimeSpan dueTime);
 
     Task<int> GetTicksAsync();
+
+    /// <summary>Unregisters the reminder; false when there was none.</summary>
+    Task<bool> CancelAsync();
 }
 
 [GenerateSerializer, Alias("test.reminder-probe-state")]
@@ -24,6 +27,17 @@ public sealed class ReminderProbeGrain([PersistentState("probe")] IPersistentSta
         await this.RegisterOrUpdateReminder(ReminderName, dueTime, TimeSpan.FromMinutes(1));
 
     public Task<int> GetTicksAsync() => Task.FromResult(probe.State.Ticks);
+
+    public async Task<bool> CancelAsync()
+    {
+        if (await this.GetReminder(ReminderName) is not { } reminder)
+        {
+            return false;
+        }
+
+        await this.UnregisterReminder(reminder);
+        return true;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
