@@ -32,6 +32,19 @@ CREATE TABLE IF NOT EXISTS orleans_membership (
     CONSTRAINT orleans_membership_pk PRIMARY KEY (deployment_id, address, port, generation)
 );
 
+-- Moves the cluster's membership version on, only from the version the caller read.
+CREATE OR REPLACE FUNCTION orleans_membership_bump_version(p_deployment_id text, p_expected_version integer)
+RETURNS boolean
+LANGUAGE sql AS $fn$
+    WITH bumped AS (
+        UPDATE orleans_membership_version
+        SET version = version + 1, changed_at = now()
+        WHERE deployment_id = p_deployment_id AND version = p_expected_version
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM bumped);
+$fn$;
+
 -- A new silo row and the version bump happen together or not at all: a stale version or an existing row
 -- leaves both tables as they were (the exception handler rolls back the block's subtransaction).
 CREATE OR REPLACE FUNCTION orleans_membership_insert(
@@ -41,10 +54,7 @@ CREATE OR REPLACE FUNCTION orleans_membership_insert(
 RETURNS boolean
 LANGUAGE plpgsql AS $fn$
 BEGIN
-    UPDATE orleans_membership_version
-    SET version = version + 1, changed_at = now()
-    WHERE deployment_id = p_deployment_id AND version = p_expected_version;
-    IF NOT FOUND THEN
+    IF NOT orleans_membership_bump_version(p_deployment_id, p_expected_version) THEN
         RETURN false;
     END IF;
 
@@ -65,10 +75,7 @@ CREATE OR REPLACE FUNCTION orleans_membership_update(
 RETURNS boolean
 LANGUAGE plpgsql AS $fn$
 BEGIN
-    UPDATE orleans_membership_version
-    SET version = version + 1, changed_at = now()
-    WHERE deployment_id = p_deployment_id AND version = p_expected_version;
-    IF NOT FOUND THEN
+    IF NOT orleans_membership_bump_version(p_deployment_id, p_expected_version) THEN
         RETURN false;
     END IF;
 

@@ -49,10 +49,8 @@ RETURNS TABLE ("PayloadBinary" bytea, "Version" integer)
 LANGUAGE sql STABLE AS $fn$
     SELECT convert_to(payload::text, 'UTF8'), version
     FROM orleans_grain_state
-    WHERE service_id = p_service_id
-      AND grain_type = orleans_grain_type_of(p_reference)
-      AND grain_key = orleans_grain_key_of(p_reference)
-      AND state_name = orleans_state_name_of(p_reference);
+    WHERE (service_id, grain_type, grain_key, state_name)
+        = (p_service_id, orleans_grain_type_of(p_reference), orleans_grain_key_of(p_reference), orleans_state_name_of(p_reference));
 $fn$;
 
 -- A first write (no version read) inserts version 1 unless a row exists; a later write moves the version it
@@ -79,11 +77,9 @@ BEGIN
         RETURN QUERY
         UPDATE orleans_grain_state AS s
         SET version = s.version + 1, payload = convert_from(p_payload, 'UTF8')::json, modified_at = now()
-        WHERE s.service_id = p_service_id
-          AND s.grain_type = orleans_grain_type_of(p_reference)
-          AND s.grain_key = orleans_grain_key_of(p_reference)
-          AND s.state_name = orleans_state_name_of(p_reference)
-          AND s.version = p_expected_version
+        WHERE (s.service_id, s.grain_type, s.grain_key, s.state_name, s.version)
+            = (p_service_id, orleans_grain_type_of(p_reference), orleans_grain_key_of(p_reference),
+               orleans_state_name_of(p_reference), p_expected_version)
         RETURNING s.version;
     END IF;
 END
@@ -98,21 +94,17 @@ BEGIN
     IF p_delete THEN
         RETURN QUERY
         DELETE FROM orleans_grain_state AS s
-        WHERE s.service_id = p_service_id
-          AND s.grain_type = orleans_grain_type_of(p_reference)
-          AND s.grain_key = orleans_grain_key_of(p_reference)
-          AND s.state_name = orleans_state_name_of(p_reference)
-          AND s.version = p_expected_version
+        WHERE (s.service_id, s.grain_type, s.grain_key, s.state_name, s.version)
+            = (p_service_id, orleans_grain_type_of(p_reference), orleans_grain_key_of(p_reference),
+               orleans_state_name_of(p_reference), p_expected_version)
         RETURNING s.version + 1;
     ELSE
         RETURN QUERY
         UPDATE orleans_grain_state AS s
         SET version = s.version + 1, payload = NULL, modified_at = now()
-        WHERE s.service_id = p_service_id
-          AND s.grain_type = orleans_grain_type_of(p_reference)
-          AND s.grain_key = orleans_grain_key_of(p_reference)
-          AND s.state_name = orleans_state_name_of(p_reference)
-          AND s.version = p_expected_version
+        WHERE (s.service_id, s.grain_type, s.grain_key, s.state_name, s.version)
+            = (p_service_id, orleans_grain_type_of(p_reference), orleans_grain_key_of(p_reference),
+               orleans_state_name_of(p_reference), p_expected_version)
         RETURNING s.version;
     END IF;
 END
