@@ -1,11 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Storage;
 
 namespace OrleansDelivery.Postgres;
 
-/// <summary>Puts a silo's cluster membership, grain state and reminders on PostgreSQL, through Orleans' ADO.NET providers.</summary>
+/// <summary>
+/// Puts a silo's cluster membership, grain state and reminders on PostgreSQL, through Orleans' ADO.NET providers
+/// and the <c>sql/</c> scripts, all sharing one <see cref="NpgsqlDataSource"/>.
+/// </summary>
 public static class PostgresSiloBuilderExtensions
 {
     /// <summary>The ADO.NET invariant under which Orleans finds Npgsql's <c>DbProviderFactory</c>.</summary>
@@ -19,39 +24,59 @@ public static class PostgresSiloBuilderExtensions
     {
         var options = new PostgresOptions();
         configure(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.ConnectionString, nameof(PostgresOptions.ConnectionString));
-        var connectionString = options.ConnectionString;
-
         silo.Services.Configure(configure);
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.AddPostgresDataSource(options.ConnectionString);
         silo.Services.AddSingleton<PostgresMigrator>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaMigrationOnStartup>();
 
-        silo.UseAdoNetClustering(clustering =>
+        silo.UseAdoNetClustering(clustering => clustering.Invariant = NpgsqlInvariant);
+        silo.Services.AddOptions<AdoNetClusteringSiloOptions>().Configure<NpgsqlDataSource>((clustering, dataSource) => clustering.DataSource = dataSource);
+        silo.UsePostgresReminders();
+        silo.AddPostgresGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        silo.AddPostgresGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+        return silo;
+    }
+
+    /// <summary>The one data source the PostgreSQL providers of this silo share (the first registration wins).</summary>
+    public static ISiloBuilder AddPostgresDataSource(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
         {
-            clustering.Invariant = NpgsqlInvariant;
-            clustering.ConnectionString = connectionString;
-        });
-        silo.UseAdoNetReminderService(reminders =>
+            // Shows in pg_stat_activity, so an operator can tell the silos' connections from others.
+            builder.ApplicationName = "OrleansDelivery";
+        }
+
+        if (builder.MaxAutoPrepare == 0)
         {
-            reminders.Invariant = NpgsqlInvariant;
-            reminders.ConnectionString = connectionString;
-        });
-        silo.AddPostgresGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, connectionString);
-        silo.AddPostgresGrainStorage(ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, connectionString);
+            // The providers send a handful of statements over and over: prepared once per connection, the server
+            // stops parsing and planning them on every call.
+            builder.MaxAutoPrepare = 32;
+        }
+
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(builder.ConnectionString));
+        return silo;
+    }
+
+    /// <summary>Durable reminders in <c>orleans_reminders</c>; needs <see cref="AddPostgresDataSource"/>.</summary>
+    public static ISiloBuilder UsePostgresReminders(this ISiloBuilder silo)
+    {
+        silo.UseAdoNetReminderService(reminders => reminders.Invariant = NpgsqlInvariant);
+        silo.Services.AddOptions<AdoNetReminderTableOptions>().Configure<NpgsqlDataSource>((reminders, dataSource) => reminders.DataSource = dataSource);
         return silo;
     }
 
     /// <summary>
     /// A named grain storage on PostgreSQL: Orleans' ADO.NET provider with state kept as JSON, under keys that
-    /// include the grain type (see <c>sql/004_grain_state.sql</c>).
+    /// include the grain type (see <c>sql/004_grain_state.sql</c>); needs <see cref="AddPostgresDataSource"/>.
     /// </summary>
-    public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder silo, string name, string connectionString)
+    public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder silo, string name)
     {
         silo.Services.AddAdoNetGrainStorage(name, storage => storage.Configure<IServiceProvider>((options, services) =>
         {
             options.Invariant = NpgsqlInvariant;
-            options.ConnectionString = connectionString;
+            options.DataSource = services.GetRequiredService<NpgsqlDataSource>();
             options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
         }));
 

@@ -17,13 +17,10 @@ internal static class PostgresCluster
         builder.Options.ServiceId = serviceId;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddPostgresGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, connectionString);
-            silo.AddPostgresGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, connectionString);
-            silo.UseAdoNetReminderService(reminders =>
-            {
-                reminders.Invariant = PostgresSiloBuilderExtensions.NpgsqlInvariant;
-                reminders.ConnectionString = connectionString;
-            });
+            silo.AddPostgresDataSource(connectionString);
+            silo.AddPostgresGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+            silo.AddPostgresGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
+            silo.UsePostgresReminders();
             silo.AddMemoryStreams(Streams);
 
             // The product's membership timings (Cluster:Membership defaults): a dead silo is declared in seconds.

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+using OrleansDelivery.Postgres;
+
+namespace OrleansDelivery.Benchmarks.Postgres;
+
+/// <summary>
+/// Grain state writes per second through Orleans' ADO.NET grain storage and our <c>sql/</c> scripts, beside the
+/// same rows updated by hand with Npgsql at the same concurrency: what a hand-written application would send.
+/// </summary>
+public static class GrainWriteBenchmark
+{
+    public const string StorageName = "bench";
+    private const int Writers = 64;
+
+    public static async Task RunAsync(BenchmarkSettings settings)
+    {
+        await using var database = await BenchmarkDatabase.CreateAsync(CancellationToken.None);
+        // The baselines get what the silo's data source gets (AddPostgresDataSource): statements prepared once per connection.
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxAutoPrepare = 32 }.ConnectionString);
+        await new PostgresMigrator(dataSource, NullLogger<PostgresMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine($"Grain state writes: {Writers} grains, 1 KB of JSON each, {Writers} concurrent writers");
+        Console.WriteLine($"  {await database.DescribeAsync(dataSource, CancellationToken.None)}");
+
+        using var silo = await BenchmarkSilo.StartAsync(configure: silo => silo.AddPostgresDataSource(database.ConnectionString).AddPostgresGrainStorage(StorageName));
+        var grains = Enumerable.Range(0, Writers).Select(i => BenchmarkSilo.Grains(silo).GetGrain<IStateWriterGrain>(i)).ToArray();
+        Task ThroughOrleans(int worker, long _) => grains[worker].WriteAsync();
+
+        var storage = silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageName);
+        var holders = Enumerable.Range(0, Writers).Select(_ => new StateHolder()).ToArray();
+        async Task ThroughProvider(int worker, long _)
+        {
+            var holder = holders[worker];
+            holder.State = new WriterState { Payload = StateWriterGrain.Payload, Writes = holder.State.Writes + 1 };
+            await storage.WriteStateAsync("state", GrainId.Create("providerwriter", worker.ToString(System.Globalization.CultureInfo.InvariantCulture)), holder);
+        }
+
+        var raw = await RawWriters.CreateAsync(dataSource, Writers);
+        var providerStatement = new ProviderStatementWriters(dataSource, Writers);
+
+        var warmup = TimeSpan.FromSeconds(Math.Clamp(settings.Seconds / 5, 1, 3));
+        await Measure.ThroughputAsync(Writers, warmup, ThroughOrleans);
+        await Measure.ThroughputAsync(Writers, warmup, raw.WriteAsync);
+        await Measure.ThroughputAsync(Writers, warmup, providerStatement.WriteAsync);
+        await Measure.ThroughputAsync(Writers, warmup, ThroughProvider);
+
+        // Alternating rounds: dead tuples, autovacuum and checkpoints fall on both alike.
+        const int Rounds = 5;
+        var round = settings.Duration / Rounds;
+        double orleans = 0, npgsql = 0, statement = 0, provider = 0;
+        for (var r = 0; r < Rounds; r++)
+        {
+            orleans += await Measure.ThroughputAsync(Writers, round, ThroughOrleans) / Rounds;
+            npgsql += await Measure.ThroughputAsync(Writers, round, raw.WriteAsync) / Rounds;
+            statement += await Measure.ThroughputAsync(Writers, round, providerStatement.WriteAsync) / Rounds;
+            provider += await Measure.ThroughputAsync(Writers, round, ThroughProvider) / Rounds;
+        }
+
+        var ratio = orleans / npgsql;
+        Report.Line("grain state writes/s", $"{orleans:N0}/s", $"{npgsql:N0}/s raw", $"ratio {ratio:0.00}, {Report.Target(ratio >= 0.8, ">= 0.8")}");
+        Report.Line("  through IGrainStorage, no grain call", $"{provider:N0}/s", $"{npgsql:N0}/s raw", $"ratio {provider / npgsql:0.00}");
+        Report.Line("  the provider's statement sent by hand", $"{statement:N0}/s", $"{npgsql:N0}/s raw", $"ratio {statement / npgsql:0.00}: the SQL's share of the gap");
+        await silo.StopAsync();
+    }
+
+    /// <summary>
+    /// The statement Orleans' provider sends (<c>WriteToStorageKey</c>), with the same parameters, sent by hand: it
+    /// splits the gap between Orleans and raw Npgsql into the SQL's part and the part on the .NET side.
+    /// </summary>
+    private sealed class ProviderStatementWriters(NpgsqlDataSource dataSource, int writers)
+    {
+        private readonly int?[] _versions = new int?[writers];
+        private readonly long[] _writes = new long[writers];
+
+        public async Task WriteAsync(int worker, long _)
+        {
+            await using var write = dataSource.CreateCommand("SELECT * FROM orleans_grain_state_write($1, $2, $3, $4)");
+            write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "benchmarks" });
+            write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"statementwriter/state/{worker}" });
+            write.Parameters.Add(new NpgsqlParameter { Value = (object?)_versions[worker] ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            write.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = JsonSerializer.SerializeToUtf8Bytes(new WriterState { Payload = StateWriterGrain.Payload, Writes = ++_writes[worker] }) });
+            _versions[worker] = (int?)await write.ExecuteScalarAsync()
+                ?? throw new InvalidOperationException($"Statement row {worker} was not at version {_versions[worker]}.");
+        }
+    }
+
+    private sealed class StateHolder : IGrainState<WriterState>
+    {
+        [System.Diagnostics.CodeAnalysis.AllowNull]
+        public WriterState State { get; set; } = new();
+
+        public string? ETag { get; set; }
+
+        public bool RecordExists { get; set; }
+    }
+
+    /// <summary>The same table and JSON, written with one positional UPDATE per write, version checked.</summary>
+    private sealed class RawWriters(NpgsqlDataSource dataSource, long[] versions, long[] writes)
+    {
+        public static async Task<RawWriters> CreateAsync(NpgsqlDataSource dataSource, int writers)
+        {
+            for (var worker = 0; worker < writers; worker++)
+            {
+                await using var insert = dataSource.CreateCommand("""
+                    INSERT INTO orleans_grain_state (service_id, grain_type, grain_key, state_name, version, payload)
+                    VALUES ('benchmarks', 'rawwriter', $1, 'state', 1, $2)
+                    """);
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Key(worker) });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Json(0), NpgsqlDbType = NpgsqlDbType.Json });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            return new RawWriters(dataSource, Enumerable.Repeat(1L, writers).ToArray(), new long[writers]);
+        }
+
+        public async Task WriteAsync(int worker, long _)
+        {
+            await using var update = dataSource.CreateCommand("""
+                UPDATE orleans_grain_state SET version = version + 1, payload = $2, modified_at = now()
+                WHERE service_id = 'benchmarks' AND grain_type = 'rawwriter' AND grain_key = $1 AND state_name = 'state' AND version = $3
+                RETURNING version
+                """);
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Key(worker) });
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Json(++writes[worker]), NpgsqlDbType = NpgsqlDbType.Json });
+            update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)versions[worker] });
+            versions[worker] = (int?)await update.ExecuteScalarAsync()
+                ?? throw new InvalidOperationException($"Raw row {worker} was not at version {versions[worker]}.");
+        }
+
+        private static string Key(int worker) => worker.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string Json(long count) => JsonSerializer.Serialize(new WriterState { Payload = StateWriterGrain.Payload, Writes = count });
+    }
+}

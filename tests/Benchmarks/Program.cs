@@ -1,0 +1,26 @@
+using OrleansDelivery.Benchmarks;
+using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Memory;
+using OrleansDelivery.Benchmarks.Postgres;
+
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|all] [--seconds N]
+var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+var settings = BenchmarkSettings.Parse(args);
+Console.WriteLine($"OrleansDelivery benchmarks: {suite}, {settings.Seconds} s per measurement, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+if (suite is "calls" or "all")
+{
+    await CallBenchmarks.RunAsync(settings);
+}
+
+if (suite is "memory" or "all")
+{
+    await ActivationMemoryBenchmark.RunAsync();
+}
+
+if (suite is "postgres" or "all")
+{
+    await GrainWriteBenchmark.RunAsync(settings);
+}
+
+return 0;
