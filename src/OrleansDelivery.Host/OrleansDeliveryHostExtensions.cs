@@ -1,6 +1,8 @@
+using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
+using OrleansDelivery.Host.Problems;
 
 namespace OrleansDelivery.Host;
 
@@ -9,9 +11,19 @@ public static class OrleansDeliveryHostExtensions
 {
     public static WebApplicationBuilder AddOrleansDelivery(this WebApplicationBuilder builder)
     {
-        builder.AddOrleansDeliverySilo();
+        var settings = ClusterSettings.FromConfiguration(builder.Configuration);
+        builder.AddOrleansDeliverySilo(settings);
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // The demo catalogue makes the embedded mode usable at once; a real cluster starts with its own catalogue.
+        if (builder.Configuration.GetValue<bool?>("Catalog:SeedDemo") ?? settings.Mode == ClusterMode.Localhost)
+        {
+            builder.Services.AddHostedService<DemoCatalogSeeder>();
+        }
+
         return builder;
     }
 
@@ -20,6 +32,7 @@ public static class OrleansDeliveryHostExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();
+        app.MapCatalog();
         app.LogListeningAddressesOnStart();
         return app;
     }

@@ -7,12 +7,11 @@ namespace OrleansDelivery.Host.Cluster;
 public static class ClusterHostingExtensions
 {
     /// <summary>
-    /// Co-hosts a silo in this web application, configured from the <c>Cluster</c> section (see
-    /// <see cref="ClusterSettings"/>). Invalid settings throw here, before anything starts.
+    /// Co-hosts a silo in this web application, configured from the <c>Cluster</c> section, read and checked by
+    /// <see cref="ClusterSettings.FromConfiguration"/> before anything starts.
     /// </summary>
-    public static WebApplicationBuilder AddOrleansDeliverySilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddOrleansDeliverySilo(this WebApplicationBuilder builder, ClusterSettings settings)
     {
-        var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using OrleansDelivery.Catalog;
+
+namespace OrleansDelivery.Grains.Catalog;
+
+/// <summary>
+/// The single writer of the categories and of the product listing, a projection of the products' change stream
+/// (an implicit subscription: every event of the catalogue's stream activates this grain).
+/// </summary>
+[ImplicitStreamSubscription(CatalogStreams.ProductChanges)]
+public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> catalog)
+    : Grain, ICatalogGrain, IStreamSubscriptionObserver, IAsyncObserver<ProductView>
+{
+    public Task<IReadOnlyList<Category>> GetCategoriesAsync() =>
+        Task.FromResult<IReadOnlyList<Category>>(catalog.State.Categories.Values.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList());
+
+    public async Task DefineCategoryAsync(Category category)
+    {
+        ArgumentNullException.ThrowIfNull(category);
+        catalog.State = catalog.State with { Categories = new(catalog.State.Categories) { [category.Id] = category } };
+        await catalog.WriteStateAsync();
+    }
+
+    public Task<ProductPage> SearchAsync(ProductQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var words = (query.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var matches = catalog.State.Products.Values
+            .Where(p => p.Definition.IsActive)
+            .Where(p => query.CategoryId is null || string.Equals(p.Definition.CategoryId, query.CategoryId, StringComparison.OrdinalIgnoreCase))
+            .Where(p => words.All(word => Mentions(p.Definition, word)))
+            .OrderBy(p => p.Definition.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(p => p.Id)
+            .ToList();
+        var page = matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToImmutableArray();
+        return Task.FromResult(new ProductPage(page, matches.Count));
+    }
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<ProductView>().ResumeAsync(this);
+
+    public async Task OnNextAsync(ProductView item, StreamSequenceToken? token = null)
+    {
+        // Events may arrive twice or late; the product's version says which view is newest.
+        if (catalog.State.Products.TryGetValue(item.Id, out var known) && known.Version >= item.Version)
+        {
+            return;
+        }
+
+        catalog.State = catalog.State with { Products = new(catalog.State.Products) { [item.Id] = item } };
+        await catalog.WriteStateAsync();
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    private static bool Mentions(ProductDefinition product, string word) =>
+        product.Name.Contains(word, StringComparison.OrdinalIgnoreCase)
+        || product.Description.Contains(word, StringComparison.OrdinalIgnoreCase)
+        || product.DietaryTags.Any(tag => tag.Contains(word, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,30 @@
+using OrleansDelivery.Catalog;
+
+namespace OrleansDelivery.Grains.Catalog;
+
+[GenerateSerializer, Alias("od.product-state")]
+public sealed record ProductState
+{
+    [Id(0)]
+    public ProductDefinition? Definition { get; init; }
+
+    /// <summary>Units in the warehouse, reserved ones included.</summary>
+    [Id(1)]
+    public int OnHand { get; init; }
+
+    /// <summary>Units set aside, by reservation (an order's id).</summary>
+    [Id(2)]
+    public Dictionary<Guid, int> Reservations { get; init; } = [];
+
+    [Id(3)]
+    public decimal RatingSum { get; init; }
+
+    [Id(4)]
+    public int RatingCount { get; init; }
+
+    /// <summary>Moves on with every change, so the catalogue projection can drop a stale event.</summary>
+    [Id(5)]
+    public long Version { get; init; }
+
+    public int Available => OnHand - Reservations.Values.Sum();
+}
