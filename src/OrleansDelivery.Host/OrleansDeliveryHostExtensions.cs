@@ -3,6 +3,7 @@ using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Problems;
+using Scalar.AspNetCore;
 
 namespace OrleansDelivery.Host;
 
@@ -15,6 +16,7 @@ public static class OrleansDeliveryHostExtensions
         builder.AddOrleansDeliverySilo(settings);
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -31,6 +33,9 @@ public static class OrleansDeliveryHostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // The API description (/openapi/v1.json) and an interactive page to try it (/scalar).
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapHealth();
         app.MapCatalog();
         app.LogListeningAddressesOnStart();
