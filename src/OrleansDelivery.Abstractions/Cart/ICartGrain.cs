@@ -1,0 +1,27 @@
+namespace OrleansDelivery.Cart;
+
+/// <summary>
+/// One customer's cart, keyed by the customer's id. It does not reserve stock (checkout does); it remembers the
+/// price each line was added at, so it can warn when the price changes before checkout.
+/// </summary>
+public interface ICartGrain : IGrainWithGuidKey
+{
+    /// <summary>Most units of one product a cart takes.</summary>
+    const int MaxQuantity = 99;
+
+    /// <summary>Most lines a cart takes.</summary>
+    const int MaxLines = 50;
+
+    /// <summary>Longest special request on a line.</summary>
+    const int MaxNoteLength = 500;
+
+    [ReadOnly]
+    Task<CartView> GetAsync();
+
+    /// <summary>Sets the quantity of a product (0 removes the line) and its note.</summary>
+    Task<CartChange> SetItemAsync(Guid productId, int quantity, string? note);
+
+    Task<CartView> RemoveItemAsync(Guid productId);
+
+    Task ClearAsync();
+}

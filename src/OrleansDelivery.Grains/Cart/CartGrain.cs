@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using OrleansDelivery.Cart;
+using OrleansDelivery.Catalog;
+
+namespace OrleansDelivery.Grains.Cart;
+
+/// <summary>The single writer of one customer's cart.</summary>
+public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartState> cart) : Grain, ICartGrain
+{
+    private const string DefaultCurrency = "EUR";
+
+    public Task<CartView> GetAsync() => ViewAsync();
+
+    public async Task<CartChange> SetItemAsync(Guid productId, int quantity, string? note)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quantity, ICartGrain.MaxQuantity);
+        if (note is { Length: > ICartGrain.MaxNoteLength })
+        {
+            throw new ArgumentOutOfRangeException(nameof(note), note.Length, $"A note has at most {ICartGrain.MaxNoteLength} characters.");
+        }
+
+        var lines = cart.State.Lines;
+        var index = lines.FindIndex(line => line.ProductId == productId);
+        if (quantity == 0)
+        {
+            if (index >= 0)
+            {
+                await SaveAsync([.. lines.Where((_, i) => i != index)]);
+            }
+
+            return new CartChange.Updated(await ViewAsync());
+        }
+
+        if (await GrainFactory.GetGrain<IProductGrain>(productId).GetAsync() is not { Definition.IsActive: true } product)
+        {
+            return new CartChange.NotForSale(productId);
+        }
+
+        if (index < 0 && lines.Count >= ICartGrain.MaxLines)
+        {
+            throw new ArgumentOutOfRangeException(nameof(productId), $"A cart holds at most {ICartGrain.MaxLines} different products.");
+        }
+
+        // Changing a line is seeing its current price: the warning about an older price goes with it.
+        var line = new CartLine(productId, quantity, string.IsNullOrWhiteSpace(note) ? null : note, product.Definition.Price);
+        await SaveAsync(index < 0 ? [.. lines, line] : [.. lines.Select((existing, i) => i == index ? line : existing)]);
+        return new CartChange.Updated(await ViewAsync());
+    }
+
+    public async Task<CartView> RemoveItemAsync(Guid productId)
+    {
+        if (cart.State.Lines.Any(line => line.ProductId == productId))
+        {
+            await SaveAsync([.. cart.State.Lines.Where(line => line.ProductId != productId)]);
+        }
+
+        return await ViewAsync();
+    }
+
+    public async Task ClearAsync()
+    {
+        if (cart.State.Lines.Count > 0)
+        {
+            await SaveAsync([]);
+        }
+    }
+
+    private async Task SaveAsync(List<CartLine> lines)
+    {
+        cart.State = cart.State with { Lines = lines };
+        await cart.WriteStateAsync();
+    }
+
+    private async Task<CartView> ViewAsync()
+    {
+        var lines = cart.State.Lines;
+        var products = await Task.WhenAll(lines.Select(line => GrainFactory.GetGrain<IProductGrain>(line.ProductId).GetAsync()));
+        var views = lines.Zip(products, View).ToImmutableArray();
+        var currency = products.FirstOrDefault(p => p is not null)?.Definition.Currency ?? DefaultCurrency;
+        return new CartView(views, views.Sum(v => v.LineTotal), currency);
+    }
+
+    private static CartLineView View(CartLine line, ProductView? product)
+    {
+        if (product is not { Definition.IsActive: true })
+        {
+            return new CartLineView(line.ProductId, product?.Definition.Name ?? "Unknown product", 0, line.Quantity, 0, line.Note,
+                [new CartWarning(CartWarning.NoLongerSold, $"{product?.Definition.Name ?? "This product"} is no longer sold; remove it to check out.")]);
+        }
+
+        var name = product.Definition.Name;
+        var price = product.Definition.Price;
+        var warnings = ImmutableArray.CreateBuilder<CartWarning>();
+        if (price != line.PriceWhenAdded)
+        {
+            warnings.Add(new CartWarning(CartWarning.PriceChanged, string.Create(
+                CultureInfo.InvariantCulture, $"The price of {name} changed from {line.PriceWhenAdded:0.00} to {price:0.00} {product.Definition.Currency}.")));
+        }
+
+        if (product.AvailableStock < line.Quantity)
+        {
+            warnings.Add(new CartWarning(CartWarning.NotEnoughStock, $"{name} has only {product.AvailableStock} items in stock."));
+        }
+
+        return new CartLineView(line.ProductId, name, price, line.Quantity, price * line.Quantity, line.Note, warnings.ToImmutable());
+    }
+}
