@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
+using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Problems;
 using Scalar.AspNetCore;
 
@@ -17,6 +20,11 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
+        builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -37,7 +45,15 @@ public static class OrleansDeliveryHostExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealth();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapCatalog();
+        app.MapAuth();
+        app.MapMe();
+        if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
+        {
+            app.MapDevMailbox();
+        }
         app.LogListeningAddressesOnStart();
         return app;
     }

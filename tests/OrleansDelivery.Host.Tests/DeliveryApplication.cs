@@ -57,6 +57,46 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         return (response.StatusCode, body);
     }
 
+    /// <summary>Someone signing up with fresh, valid details; the returned values are what they typed.</summary>
+    public async Task<NewCustomer> SignUpAsync(string password = "correct horse battery")
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var customer = new NewCustomer($"user_{suffix}", $"{suffix}@example.com", $"+44 7700 {Random.Shared.Next(100_000, 999_999)}{Random.Shared.Next(10, 99)}", password);
+        using var client = CreateClient();
+        using var response = await client.PostAsJsonAsync("/api/auth/signup", new
+        {
+            customer.Login, customer.Email, customer.Phone, password, passwordConfirmation = password, firstName = "Ada", lastName = "Lovelace",
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        return customer with { SignUpId = body.GetProperty("signUpId").GetGuid() };
+    }
+
+    /// <summary>The code of the newest email to an address, read from the development mailbox.</summary>
+    public async Task<string> ReadCodeAsync(string email)
+    {
+        using var client = CreateClient();
+        var mailbox = await client.GetFromJsonAsync<JsonElement>($"/api/dev/mailbox?to={Uri.EscapeDataString(email)}", TestContext.Current.CancellationToken);
+        var body = mailbox.GetProperty("items")[0].GetProperty("body").GetString()!;
+        return System.Text.RegularExpressions.Regex.Match(body, @"\b\d{6}\b").Value;
+    }
+
+    /// <summary>Signs up, confirms with the mailed code and signs in; returns a client that sends the session token.</summary>
+    public async Task<(NewCustomer Customer, HttpClient Client)> SignedInCustomerAsync()
+    {
+        var customer = await SignUpAsync();
+        using var anonymous = CreateClient();
+        using var confirmed = await anonymous.PostAsJsonAsync(
+            $"/api/auth/signup/{customer.SignUpId}/confirm", new { code = await ReadCodeAsync(customer.Email) }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
+        using var signIn = await anonymous.PostAsJsonAsync("/api/auth/signin", new { login = customer.Login, password = customer.Password }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var session = await signIn.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        return (customer with { Id = session.GetProperty("customerId").GetGuid() }, client);
+    }
+
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>
     public DeliveryApplication Start()
     {
@@ -74,6 +114,13 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    public sealed record NewCustomer(string Login, string Email, string Phone, string Password)
+    {
+        public Guid SignUpId { get; init; }
+
+        public Guid Id { get; init; }
     }
 
     private static int FreePort()
