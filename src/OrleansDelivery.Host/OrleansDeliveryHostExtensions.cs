@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
@@ -50,6 +51,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapCatalog();
         app.MapAuth();
         app.MapMe();
+        app.MapCart();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

@@ -20,6 +20,8 @@ public sealed class OpenApiTests(DeliveryApplication app) : IClassFixture<Delive
             ("/api/categories", "GetCategories"),
             ("/api/products", "SearchProducts"),
             ("/api/products/{id}", "GetProduct"),
+            ("/api/me", "GetProfile"),
+            ("/api/cart", "GetCart"),
         })
         {
             Assert.True(paths.TryGetProperty(path, out var item), $"{path} is missing from the OpenAPI document");
