@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
 using Scalar.AspNetCore;
 
@@ -21,6 +24,8 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
@@ -52,6 +57,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapAuth();
         app.MapMe();
         app.MapCart();
+        app.MapOrders();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

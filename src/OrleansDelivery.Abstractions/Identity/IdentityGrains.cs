@@ -39,6 +39,13 @@ public interface ICustomerGrain : IGrainWithGuidKey
     /// <summary>The password hash to verify a sign-in against, or null when no such customer exists.</summary>
     [ReadOnly]
     Task<string?> GetPasswordHashAsync();
+
+    /// <summary>Adds an order to the customer's history (the order index); adding it twice changes nothing.</summary>
+    Task AddOrderAsync(Guid orderId);
+
+    /// <summary>The customer's orders, newest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<Guid>> GetOrderIdsAsync();
 }
 
 /// <summary>

@@ -10,6 +10,10 @@ public sealed record CustomerState
 
     [Id(1)]
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The customer's orders, oldest first.</summary>
+    [Id(2)]
+    public List<Guid> Orders { get; init; } = [];
 }
 
 /// <summary>The single writer of one customer's profile and credentials.</summary>
@@ -30,4 +34,16 @@ public sealed class CustomerGrain([PersistentState("customer")] IPersistentState
         : null);
 
     public Task<string?> GetPasswordHashAsync() => Task.FromResult(customer.State.Details?.PasswordHash);
+
+    public async Task AddOrderAsync(Guid orderId)
+    {
+        if (!customer.State.Orders.Contains(orderId))
+        {
+            customer.State = customer.State with { Orders = [.. customer.State.Orders, orderId] };
+            await customer.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<Guid>> GetOrderIdsAsync() =>
+        Task.FromResult<IReadOnlyList<Guid>>(customer.State.Orders.AsEnumerable().Reverse().ToList());
 }

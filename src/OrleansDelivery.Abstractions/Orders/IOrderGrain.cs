@@ -1,0 +1,35 @@
+namespace OrleansDelivery.Orders;
+
+/// <summary>
+/// One order: the single writer of its state machine, times and status history. Placing reserves every line's
+/// stock all-or-nothing; cancelling releases it; delivering sells it.
+/// </summary>
+public interface IOrderGrain : IGrainWithGuidKey
+{
+    /// <summary>Places the order; a second call returns the order as placed, whatever it is given.</summary>
+    Task<PlaceResult> PlaceAsync(PlaceOrder order);
+
+    /// <summary>The order, or null when it was never placed.</summary>
+    [ReadOnly]
+    Task<OrderView?> GetAsync();
+
+    /// <summary>Moves the order on (staff, the kitchen, payments), if the state machine allows it.</summary>
+    Task<TransitionResult> AdvanceAsync(OrderStatus to, string by);
+
+    Task<TransitionResult> CancelAsync(string by, string? reason);
+}
+
+/// <summary>
+/// Turns one customer's <c>Idempotency-Key</c> (key: "customer-id/idempotency-key") into one order id, so a
+/// retried checkout finds the order the first attempt placed.
+/// </summary>
+public interface ICheckoutGrain : IGrainWithStringKey
+{
+    Task<Guid> GetOrderIdAsync();
+}
+
+/// <summary>Human-readable order numbers, one counter per day (key: yyyyMMdd): "20261123-0042".</summary>
+public interface IOrderNumberGrain : IGrainWithStringKey
+{
+    Task<string> NextAsync();
+}

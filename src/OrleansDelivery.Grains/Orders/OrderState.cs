@@ -1,0 +1,25 @@
+using OrleansDelivery.Orders;
+
+namespace OrleansDelivery.Grains.Orders;
+
+[GenerateSerializer, Alias("od.order-state")]
+public sealed record OrderState
+{
+    [Id(0)]
+    public PlaceOrder? Order { get; init; }
+
+    [Id(1)]
+    public OrderStatus Status { get; init; }
+
+    [Id(2)]
+    public List<OrderStatusChange> History { get; init; } = [];
+
+    [Id(3)]
+    public OrderTimes Times { get; init; } = new();
+
+    [Id(4)]
+    public string? CancellationReason { get; init; }
+
+    [Id(5)]
+    public decimal DeliveryPrice { get; init; }
+}

@@ -1,0 +1,75 @@
+using OrleansDelivery.Orders;
+
+namespace OrleansDelivery.Host.Orders;
+
+public sealed record CheckoutRequest(
+    DeliveryMethod? DeliveryMethod,
+    string? DeliveryAddress,
+    string? ContactName,
+    string? ContactPhone,
+    PaymentType? PaymentType,
+    string? SpecialRequests,
+    DateTimeOffset? DesiredTime);
+
+public sealed record CancelOrderRequest(string? Reason);
+
+public sealed record StatusChangeResponse(long Sequence, OrderStatus Status, DateTimeOffset At, string By);
+
+public sealed record OrderLineResponse(Guid ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal, string? Note);
+
+public sealed record DeliveryResponse(DeliveryMethod Method, string? Address, string ContactName, string ContactPhone);
+
+public sealed record PaymentResponse(PaymentType Type, string Status);
+
+public sealed record OrderResponse(
+    Guid Id,
+    string Number,
+    OrderStatus Status,
+    IReadOnlyList<StatusChangeResponse> StatusHistory,
+    IReadOnlyList<OrderLineResponse> Lines,
+    decimal ProductsPrice,
+    decimal DeliveryPrice,
+    decimal TotalPrice,
+    string Currency,
+    DeliveryResponse Delivery,
+    PaymentResponse Payment,
+    string? SpecialRequests,
+    DateTimeOffset? DesiredTime,
+    OrderTimes Times,
+    bool CouldBeCancelled,
+    string? CancellationReason,
+    object? Rating);
+
+internal static class OrderMapping
+{
+    public static OrderResponse ToResponse(this OrderView order) => new(
+        order.Id,
+        order.Number,
+        order.Status,
+        order.StatusHistory.Select(change => new StatusChangeResponse(change.Sequence, change.Status, change.At, change.By)).ToList(),
+        order.Lines.Select(line => new OrderLineResponse(line.ProductId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal, line.Note)).ToList(),
+        order.ProductsPrice,
+        order.DeliveryPrice,
+        order.TotalPrice,
+        order.Currency,
+        new DeliveryResponse(order.Delivery.Method, order.Delivery.Address, order.Delivery.ContactName, order.Delivery.ContactPhone),
+        new PaymentResponse(order.PaymentType, PaymentStatus(order)),
+        order.SpecialRequests,
+        order.DesiredTime,
+        order.Times,
+        order.CouldBeCancelled,
+        order.CancellationReason,
+        Rating: null);
+
+    // Until the payments issue, the status follows the order: prepaid orders are paid when confirmed, cash and
+    // POS orders when delivered.
+    private static string PaymentStatus(OrderView order) => order.Status switch
+    {
+        OrderStatus.Cancelled => "Cancelled",
+        OrderStatus.PaymentFailed => "Failed",
+        OrderStatus.Delivered => "Confirmed",
+        OrderStatus.Placed or OrderStatus.AwaitingPayment => "Requested",
+        _ when OrderTransitions.IsPrepaid(order.PaymentType) => "Confirmed",
+        _ => "Requested",
+    };
+}
