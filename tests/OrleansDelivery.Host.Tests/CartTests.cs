@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansDelivery.Testing;
 
 namespace OrleansDelivery.Host.Tests;
 
@@ -9,16 +8,6 @@ namespace OrleansDelivery.Host.Tests;
 public sealed class CartTests(DeliveryApplication app) : IClassFixture<DeliveryApplication>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    private async Task<Guid> ProductIdAsync(HttpClient client, string name)
-    {
-        var page = await Wait.UntilAsync(
-            () => client.GetFromJsonAsync<JsonElement>($"/api/products?q={Uri.EscapeDataString(name)}", Cancellation),
-            found => found.GetProperty("total").GetInt32() > 0,
-            TimeSpan.FromSeconds(60),
-            $"{name} to be listed");
-        return page.GetProperty("items").EnumerateArray().First(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
-    }
 
     private static async Task<JsonElement> PutItemAsync(HttpClient client, Guid productId, int quantity, string? note = null)
     {
@@ -33,8 +22,8 @@ public sealed class CartTests(DeliveryApplication app) : IClassFixture<DeliveryA
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            var margherita = await ProductIdAsync(client, "Margherita");
-            var lemonade = await ProductIdAsync(client, "Homemade Lemonade 0.5 l");
+            var margherita = (await DeliveryApplication.FindProductAsync(client, "Margherita")).GetProperty("id").GetGuid();
+            var lemonade = (await DeliveryApplication.FindProductAsync(client, "Homemade Lemonade 0.5 l")).GetProperty("id").GetGuid();
 
             await PutItemAsync(client, margherita, 2, "well done, please");
             var cart = await PutItemAsync(client, lemonade, 1);
@@ -65,7 +54,7 @@ public sealed class CartTests(DeliveryApplication app) : IClassFixture<DeliveryA
         using (alice)
         using (bob)
         {
-            await PutItemAsync(alice, await ProductIdAsync(alice, "Tiramisu"), 1);
+            await PutItemAsync(alice, (await DeliveryApplication.FindProductAsync(alice, "Tiramisu")).GetProperty("id").GetGuid(), 1);
 
             Assert.Equal(0, (await bob.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation)).GetProperty("total").GetInt32());
             Assert.Equal(1, (await alice.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation)).GetProperty("total").GetInt32());
@@ -82,7 +71,7 @@ public sealed class CartTests(DeliveryApplication app) : IClassFixture<DeliveryA
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            var product = await ProductIdAsync(client, "Margherita");
+            var product = (await DeliveryApplication.FindProductAsync(client, "Margherita")).GetProperty("id").GetGuid();
 
             using var response = await client.PutAsJsonAsync(
                 $"/api/cart/items/{product}", new { quantity, note = noteLength is { } n ? new string('x', n) : null }, Cancellation);

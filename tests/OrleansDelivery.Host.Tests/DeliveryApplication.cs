@@ -97,6 +97,18 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         return (customer with { Id = session.GetProperty("customerId").GetGuid() }, client);
     }
 
+    /// <summary>A product of the demo catalogue by name, as <c>GET /api/products/{id}</c> shows it now.</summary>
+    public static async Task<JsonElement> FindProductAsync(HttpClient client, string name)
+    {
+        var page = await OrleansDelivery.Testing.Wait.UntilAsync(
+            () => client.GetFromJsonAsync<JsonElement>($"/api/products?q={Uri.EscapeDataString(name)}", TestContext.Current.CancellationToken),
+            found => found.GetProperty("items").EnumerateArray().Any(p => p.GetProperty("name").GetString() == name),
+            TimeSpan.FromSeconds(60),
+            $"{name} to be listed");
+        var id = page.GetProperty("items").EnumerateArray().First(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
+        return await client.GetFromJsonAsync<JsonElement>($"/api/products/{id}", TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>
     public DeliveryApplication Start()
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OrleansDelivery.Testing;
 
 namespace OrleansDelivery.Host.Tests;
 
@@ -14,17 +13,6 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
     {
         deliveryMethod = "OnFoot", deliveryAddress = "12 Baker Street, London", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType = "CashOnDelivery",
     };
-
-    private async Task<JsonElement> ProductAsync(HttpClient client, string name)
-    {
-        var page = await Wait.UntilAsync(
-            () => client.GetFromJsonAsync<JsonElement>($"/api/products?q={Uri.EscapeDataString(name)}", Cancellation),
-            found => found.GetProperty("total").GetInt32() > 0,
-            TimeSpan.FromSeconds(60),
-            $"{name} to be listed");
-        var id = page.GetProperty("items").EnumerateArray().First(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
-        return await client.GetFromJsonAsync<JsonElement>($"/api/products/{id}", Cancellation);
-    }
 
     private static async Task AddAsync(HttpClient client, JsonElement product, int quantity)
     {
@@ -52,7 +40,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         var (customer, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            var brownie = await ProductAsync(client, "Chocolate Brownie");
+            var brownie = await DeliveryApplication.FindProductAsync(client, "Chocolate Brownie");
             await AddAsync(client, brownie, 2);
 
             var (status, order) = await CheckoutAsync(client, CashOnFoot);
@@ -69,7 +57,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
             Assert.True(times.GetProperty("expectedDeliveryAt").GetDateTimeOffset() > times.GetProperty("expectedCookingEndAt").GetDateTimeOffset());
 
             Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation)).GetProperty("total").GetInt32());
-            Assert.Equal(Stock(brownie) - 2, Stock(await ProductAsync(client, "Chocolate Brownie")));
+            Assert.Equal(Stock(brownie) - 2, Stock(await DeliveryApplication.FindProductAsync(client, "Chocolate Brownie")));
             Assert.NotEqual(Guid.Empty, customer.Id);
         }
     }
@@ -80,7 +68,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            await AddAsync(client, await ProductAsync(client, "New York Cheesecake"), 1);
+            await AddAsync(client, await DeliveryApplication.FindProductAsync(client, "New York Cheesecake"), 1);
 
             var (status, order) = await CheckoutAsync(client, new { deliveryMethod = "Pickup", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType = "Card" });
 
@@ -97,7 +85,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            await AddAsync(client, await ProductAsync(client, "Panna Cotta"), 1);
+            await AddAsync(client, await DeliveryApplication.FindProductAsync(client, "Panna Cotta"), 1);
             var key = Guid.NewGuid().ToString();
 
             var attempts = await Task.WhenAll(CheckoutAsync(client, CashOnFoot, key), CheckoutAsync(client, CashOnFoot, key));
@@ -115,7 +103,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            var pho = await ProductAsync(client, "Beef Pho");
+            var pho = await DeliveryApplication.FindProductAsync(client, "Beef Pho");
             await AddAsync(client, pho, Stock(pho) + 1);
 
             var (status, problem) = await CheckoutAsync(client, CashOnFoot);
@@ -132,7 +120,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         var (_, client) = await app.SignedInCustomerAsync();
         using (client)
         {
-            var mochi = await ProductAsync(client, "Mochi Ice Cream (3 pieces)");
+            var mochi = await DeliveryApplication.FindProductAsync(client, "Mochi Ice Cream (3 pieces)");
             await AddAsync(client, mochi, 3);
             var (_, order) = await CheckoutAsync(client, CashOnFoot);
             var id = order.GetProperty("id").GetGuid();
@@ -147,7 +135,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
             Assert.False(cancelled.GetProperty("couldBeCancelled").GetBoolean());
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
             Assert.Equal("Order is already cancelled", (await again.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("detail").GetString());
-            Assert.Equal(Stock(mochi), Stock(await ProductAsync(client, "Mochi Ice Cream (3 pieces)")));
+            Assert.Equal(Stock(mochi), Stock(await DeliveryApplication.FindProductAsync(client, "Mochi Ice Cream (3 pieces)")));
 
             var history = await client.GetFromJsonAsync<JsonElement>("/api/orders?status=Cancelled", Cancellation);
             Assert.Equal(id, Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
@@ -163,7 +151,7 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
         using (alice)
         using (bob)
         {
-            await AddAsync(alice, await ProductAsync(alice, "Fresh Fruit Salad"), 1);
+            await AddAsync(alice, await DeliveryApplication.FindProductAsync(alice, "Fresh Fruit Salad"), 1);
             var (_, order) = await CheckoutAsync(alice, CashOnFoot);
             var id = order.GetProperty("id").GetGuid();
 

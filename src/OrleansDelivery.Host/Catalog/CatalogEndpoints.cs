@@ -39,10 +39,7 @@ public static class CatalogEndpoints
         }
 
         var categories = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).GetCategoriesAsync();
-        var (number, size) = Paging.Resolve(page, pageSize);
-        return TypedResults.Ok(new PageResponse<CategoryResponse>(
-            categories.Skip((number - 1) * size).Take(size).Select(c => c.ToResponse()).ToList(),
-            categories.Count));
+        return TypedResults.Ok(Paging.Of(categories, page, pageSize, c => c.ToResponse()));
     }
 
     public static async Task<Results<Ok<PageResponse<ProductResponse>>, ValidationProblem>> SearchProductsAsync(
@@ -101,4 +98,11 @@ internal static class Paging
     }
 
     public static (int Page, int PageSize) Resolve(int? page, int? pageSize) => (page ?? 1, pageSize ?? DefaultPageSize);
+
+    /// <summary>One page of a whole list held in memory, mapped to its response shape.</summary>
+    public static PageResponse<TResponse> Of<TItem, TResponse>(IReadOnlyList<TItem> all, int? page, int? pageSize, Func<TItem, TResponse> map)
+    {
+        var (number, size) = Resolve(page, pageSize);
+        return new PageResponse<TResponse>(all.Skip((number - 1) * size).Take(size).Select(map).ToList(), all.Count);
+    }
 }

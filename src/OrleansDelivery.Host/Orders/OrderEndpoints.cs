@@ -130,8 +130,7 @@ public static class OrderEndpoints
             .Where(o => from is null || o.Times.PlacedAt >= from)
             .Where(o => to is null || o.Times.PlacedAt <= to)
             .ToList();
-        var (number, size) = Paging.Resolve(page, pageSize);
-        return TypedResults.Ok(new PageResponse<OrderResponse>(orders.Skip((number - 1) * size).Take(size).Select(o => o.ToResponse()).ToList(), orders.Count));
+        return TypedResults.Ok(Paging.Of(orders, page, pageSize, o => o.ToResponse()));
     }
 
     public static async Task<Results<Ok<PageResponse<OrderResponse>>, ValidationProblem>> GetPendingAsync(
@@ -143,8 +142,7 @@ public static class OrderEndpoints
         }
 
         var pending = (await OrdersOfAsync(user, grains)).Where(o => o.Status is not (OrderStatus.Delivered or OrderStatus.Cancelled)).ToList();
-        var (number, size) = Paging.Resolve(page, pageSize);
-        return TypedResults.Ok(new PageResponse<OrderResponse>(pending.Skip((number - 1) * size).Take(size).Select(o => o.ToResponse()).ToList(), pending.Count));
+        return TypedResults.Ok(Paging.Of(pending, page, pageSize, o => o.ToResponse()));
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(Guid id, ClaimsPrincipal user, IGrainFactory grains) =>
