@@ -42,6 +42,31 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
             $"shared_buffers={reader.GetString(3)}, max_connections={reader.GetString(4)}";
     }
 
+    /// <summary>
+    /// Lists the server's processes (its backends and its own workers, as <c>pg_stat_activity</c> shows them) when
+    /// the server runs on this machine, so their CPU can be read from <c>/proc</c>; null for a server elsewhere.
+    /// </summary>
+    public Func<Task<IReadOnlyList<int>>>? ServerProcesses(NpgsqlDataSource dataSource)
+    {
+        if (!_server.IsPrivate)
+        {
+            return null;
+        }
+
+        return async () =>
+        {
+            var pids = new List<int>();
+            await using var command = dataSource.CreateCommand("SELECT pid FROM pg_stat_activity");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                pids.Add(reader.GetInt32(0));
+            }
+
+            return pids;
+        };
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server.IsPrivate)

@@ -30,21 +30,40 @@ public static class CallBenchmarks
         Task<int> Remote(int i) => fromA[i % Grains].AddOneAsync(i);
         Task<int> Raw(int i) => actors[i % Grains].AddOneAsync(i);
 
-        foreach (var call in new Func<int, Task<int>>[] { Raw, Local, Remote })
+        var variants = new (string Name, Func<int, Task<int>> Call, CpuMeter Cpu)[]
         {
-            await MeasureAsync(call, TimeSpan.FromSeconds(1)); // warm-up: JIT tiering, connections, directory caches
-        }
+            ("raw channel actors", Raw, new CpuMeter()),
+            ("one silo", Local, new CpuMeter()),
+            ("across two silos", Remote, new CpuMeter()),
+        };
 
-        // Alternating short rounds, so machine noise falls on every variant alike.
+        // Warm-up: JIT tiering, connections, directory caches.
+        var warmup = await Warmup.UntilJitQuietAsync(
+            async () =>
+            {
+                foreach (var variant in variants)
+                {
+                    await MeasureAsync(variant.Call, TimeSpan.FromSeconds(1));
+                }
+            },
+            TimeSpan.FromSeconds(60));
+        Console.WriteLine($"  {warmup}");
+
+        // Alternating short rounds, so machine noise falls on every variant alike; each round starts with another.
         const int Rounds = 5;
         var round = settings.Duration / Rounds;
-        double raw = 0, local = 0, remote = 0;
+        var rates = new double[variants.Length];
         for (var r = 0; r < Rounds; r++)
         {
-            raw += await MeasureAsync(Raw, round) / Rounds;
-            local += await MeasureAsync(Local, round) / Rounds;
-            remote += await MeasureAsync(Remote, round) / Rounds;
+            for (var i = 0; i < variants.Length; i++)
+            {
+                var v = (r + i) % variants.Length;
+                var (_, call, cpu) = variants[v];
+                rates[v] += await cpu.MeasureAsync(() => MeasureAsync(call, round)) / Rounds;
+            }
         }
+
+        var (raw, local, remote) = (rates[0], rates[1], rates[2]);
 
         // Asked after the rounds, through the same references the rounds used: where every call actually went.
         var siloOfB = BenchmarkSilo.Endpoint(siloB);
@@ -56,6 +75,14 @@ public static class CallBenchmarks
         Console.WriteLine($"  Both figures call the same {Grains:N0} grains, activated through silo B ([PreferLocalPlacement]). One silo: called");
         Console.WriteLine($"  through silo B's IGrainFactory, {localOnB:N0} of {Grains:N0} on silo B. Across: called through silo A's IGrainFactory,");
         Console.WriteLine($"  {remoteOnB:N0} of {Grains:N0} on silo B, so {remoteOnB / (double)Grains:P0} of those calls crossed silos.");
+
+        Console.WriteLine("  Per call: µs of CPU in this process (callers, actors, both silos, loopback networking) and anywhere");
+        Console.WriteLine("  else (other programs: noise); context switches across the machine; share of the cores busy.");
+        Console.WriteLine($"    {"",-42} {variants[0].Cpu.Header()}");
+        foreach (var (name, _, cpu) in variants)
+        {
+            Console.WriteLine($"    {name,-42} {cpu.Row()}");
+        }
 
         foreach (var actor in actors)
         {
