@@ -94,6 +94,26 @@ public sealed class CartGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_full_cart_takes_no_new_product_but_still_changes_its_lines()
+    {
+        var cart = NewCart();
+        var products = new List<IProductGrain>();
+        for (var i = 0; i <= ICartGrain.MaxLines; i++)
+        {
+            products.Add(await ProductAsync($"Item {i}", 1m, 5));
+        }
+
+        foreach (var product in products.Take(ICartGrain.MaxLines))
+        {
+            Updated(await cart.SetItemAsync(product.GetPrimaryKey(), 1, null));
+        }
+
+        Assert.IsType<CartChange.Full>(await cart.SetItemAsync(products[^1].GetPrimaryKey(), 1, null));
+        Assert.Equal(3, Updated(await cart.SetItemAsync(products[0].GetPrimaryKey(), 3, null)).Lines[0].Quantity);
+        Assert.Equal(ICartGrain.MaxLines, (await cart.GetAsync()).Lines.Length);
+    }
+
+    [Fact]
     public async Task Clearing_empties_the_cart_and_bad_quantities_are_refused()
     {
         var cart = NewCart();

@@ -41,6 +41,10 @@ public abstract record CartChange
     [GenerateSerializer, Immutable, Alias("od.cart-change.updated")]
     public sealed record Updated([property: Id(0)] CartView Cart) : CartChange;
 
+    /// <summary>The cart already holds <see cref="ICartGrain.MaxLines"/> other products.</summary>
+    [GenerateSerializer, Immutable, Alias("od.cart-change.full")]
+    public sealed record Full : CartChange;
+
     /// <summary>The product does not exist or is not on sale.</summary>
     [GenerateSerializer, Immutable, Alias("od.cart-change.not-for-sale")]
     public sealed record NotForSale([property: Id(0)] Guid ProductId) : CartChange;

@@ -40,7 +40,7 @@ public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartSta
 
         if (index < 0 && lines.Count >= ICartGrain.MaxLines)
         {
-            throw new ArgumentOutOfRangeException(nameof(productId), $"A cart holds at most {ICartGrain.MaxLines} different products.");
+            return new CartChange.Full();
         }
 
         // Changing a line is seeing its current price: the warning about an older price goes with it.

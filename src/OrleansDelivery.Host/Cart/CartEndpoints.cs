@@ -62,16 +62,10 @@ public static class CartEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var cart = CartOf(user, grains);
-        var current = await cart.GetAsync();
-        if (request.Quantity > 0 && current.Lines.Length >= ICartGrain.MaxLines && current.Lines.All(line => line.ProductId != productId))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A cart holds at most {ICartGrain.MaxLines} different products.");
-        }
-
-        return await cart.SetItemAsync(productId, request.Quantity!.Value, request.Note) switch
+        return await CartOf(user, grains).SetItemAsync(productId, request.Quantity!.Value, request.Note) switch
         {
             CartChange.Updated updated => TypedResults.Ok(updated.Cart.ToResponse()),
+            CartChange.Full => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A cart holds at most {ICartGrain.MaxLines} different products."),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Product not found.", detail: $"There is no product {productId} on sale."),
         };
     }
