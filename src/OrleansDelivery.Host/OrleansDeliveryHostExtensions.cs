@@ -10,6 +10,7 @@ using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
+using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
 namespace OrleansDelivery.Host;
@@ -28,7 +29,15 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Staff, policy => policy.RequireRole(nameof(CustomerRole.Staff), nameof(CustomerRole.Admin)))
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(nameof(CustomerRole.Admin)));
+        if (FirstAdminOptions.FromConfiguration(builder.Configuration) is { } firstAdmin)
+        {
+            builder.Services.AddSingleton(firstAdmin);
+            builder.Services.AddHostedService<FirstAdminSeeder>();
+        }
+
         builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -56,6 +65,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapCatalog();
         app.MapAuth();
         app.MapMe();
+        app.MapStaffAccounts();
         app.MapCart();
         app.MapOrders();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))

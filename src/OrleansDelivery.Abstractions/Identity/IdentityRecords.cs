@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace OrleansDelivery.Identity;
 
 /// <summary>What a person gives to sign up; the password is already hashed by the web tier.</summary>
@@ -55,10 +57,49 @@ public sealed record CustomerProfile(
     [property: Id(3)] string Phone,
     [property: Id(4)] string FirstName,
     [property: Id(5)] string LastName,
-    [property: Id(6)] DateTimeOffset CreatedAt);
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] CustomerRole Role);
 
+/// <summary>What a person may do beyond their own account: staff run the catalogue and the orders, admins also the staff.</summary>
+public enum CustomerRole
+{
+    Customer,
+    Staff,
+    Admin,
+}
+
+/// <summary>
+/// One open session. The role is the customer's when the session opened; changing a role revokes the customer's
+/// sessions, so no session outlives the role it carries.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("od.session")]
-public sealed record Session([property: Id(0)] Guid CustomerId, [property: Id(1)] DateTimeOffset ExpiresAt);
+public sealed record Session(
+    [property: Id(0)] Guid CustomerId,
+    [property: Id(1)] DateTimeOffset ExpiresAt,
+    [property: Id(2)] CustomerRole Role,
+    [property: Id(3)] string CsrfTokenHash);
+
+public enum NotificationChannel
+{
+    Push,
+    Email,
+}
+
+[GenerateSerializer, Immutable, Alias("od.messenger-handle")]
+public sealed record MessengerHandle([property: Id(0)] string Messenger, [property: Id(1)] string Handle);
+
+/// <summary>A customer's preferences; <see cref="Default"/> until they change them.</summary>
+[GenerateSerializer, Immutable, Alias("od.customer-settings")]
+public sealed record CustomerSettings(
+    [property: Id(0)] NotificationChannel PreferredChannel,
+    [property: Id(1)] bool NotificationsEnabled,
+    [property: Id(2)] Orders.PaymentType? PreferredPaymentType,
+    [property: Id(3)] string? DefaultDeliveryAddress,
+    [property: Id(4)] ImmutableArray<string> DietaryRestrictions,
+    [property: Id(5)] ImmutableArray<MessengerHandle> MessengerHandles)
+{
+    public static CustomerSettings Default { get; } = new(NotificationChannel.Push, true, null, null, [], []);
+}
 
 /// <summary>An email the service sent (in development, kept in a mailbox the developer can read).</summary>
 [GenerateSerializer, Immutable, Alias("od.email")]

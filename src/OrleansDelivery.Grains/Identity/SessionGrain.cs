@@ -15,7 +15,7 @@ public sealed record SessionState
 /// <summary>The single writer of one session token's lifetime.</summary>
 public sealed class SessionGrain([PersistentState("session")] IPersistentState<SessionState> session, TimeProvider time) : Grain, ISessionGrain
 {
-    public async Task<Session> OpenAsync(Guid customerId, TimeSpan lifetime)
+    public async Task<Session> OpenAsync(Guid customerId, TimeSpan lifetime, CustomerRole role, string csrfTokenHash)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
         if (session.State.Session is not null)
@@ -24,7 +24,7 @@ public sealed class SessionGrain([PersistentState("session")] IPersistentState<S
             throw new InvalidOperationException("This session was opened already.");
         }
 
-        session.State = new SessionState { Session = new Session(customerId, time.GetUtcNow() + lifetime) };
+        session.State = new SessionState { Session = new Session(customerId, time.GetUtcNow() + lifetime, role, csrfTokenHash) };
         await session.WriteStateAsync();
         return session.State.Session;
     }

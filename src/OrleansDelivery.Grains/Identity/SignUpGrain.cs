@@ -93,10 +93,18 @@ public sealed class SignUpGrain([PersistentState("signup")] IPersistentState<Sig
             return new SignUpConfirmation.Taken(taken);
         }
 
-        await GrainFactory.GetGrain<ICustomerGrain>(customerId).CreateAsync(state.Details);
+        await GrainFactory.GetGrain<ICustomerGrain>(customerId).CreateAsync(state.Details, CustomerRole.Customer);
         signUp.State = state with { Closing = SignUpClosing.Success, CustomerId = customerId };
         await signUp.WriteStateAsync();
         return new SignUpConfirmation.Confirmed(customerId);
+    }
+
+    public async Task OverrideAsync()
+    {
+        if (signUp.State is { Details: not null, Closing: null })
+        {
+            await CloseAsync(SignUpClosing.Overridden);
+        }
     }
 
     /// <summary>Claims login, email and phone for the customer, all or none; returns the field someone else holds.</summary>

@@ -69,6 +69,16 @@ public static class AuthEndpoints
         }
 
         var started = await grains.GetGrain<ISignUpGrain>(Guid.NewGuid()).StartAsync(details);
+
+        // The newest sign-up for a login or an email is the one that counts; the one it replaces is closed as Overridden.
+        foreach (var (field, value) in new[] { (UniqueKeys.Login, details.Login), (UniqueKeys.Email, details.Email) })
+        {
+            if (await grains.GetGrain<IPendingSignUpGrain>(UniqueKeys.Of(field, value)).ReplaceAsync(started.SignUpId) is { } replaced)
+            {
+                await grains.GetGrain<ISignUpGrain>(replaced).OverrideAsync();
+            }
+        }
+
         return TypedResults.Accepted($"/api/auth/signup/{started.SignUpId}", new SignUpResponse(started.SignUpId, started.ExpiresAt));
     }
 
@@ -100,28 +110,69 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, IGrainFactory grains, IPasswordHasher<object> hasher, IOptions<SessionLifetimeOptions> options)
+        SignInRequest request, HttpContext context, IGrainFactory grains, IPasswordHasher<object> hasher, IOptions<SessionLifetimeOptions> options)
     {
-        var customerId = await FindCustomerAsync(grains, request.Login);
-        var hash = customerId is { } id ? await grains.GetGrain<ICustomerGrain>(id).GetPasswordHashAsync() : null;
-        var verified = hasher.VerifyHashedPassword(new object(), hash ?? DecoyHash, request.Password ?? "");
-        if (customerId is null || hash is null || verified == PasswordVerificationResult.Failed)
+        // Failures count per login and per client address, in grains, so every node throttles alike.
+        var throttles = new List<ISignInThrottleGrain>
         {
+            grains.GetGrain<ISignInThrottleGrain>($"address/{context.Connection.RemoteIpAddress?.ToString() ?? "unknown"}"),
+        };
+        if (!string.IsNullOrWhiteSpace(request.Login) && request.Login.Length <= 254)
+        {
+            throttles.Add(grains.GetGrain<ISignInThrottleGrain>(UniqueKeys.Of(UniqueKeys.Login, request.Login)));
+        }
+
+        var retryAfter = (await Task.WhenAll(throttles.Select(throttle => throttle.GetRetryAfterAsync()))).Max();
+        if (retryAfter > TimeSpan.Zero)
+        {
+            context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins; try again later.");
+        }
+
+        var customerId = await FindCustomerAsync(grains, request.Login);
+        var customer = customerId is { } id ? grains.GetGrain<ICustomerGrain>(id) : null;
+        var hash = customer is null ? null : await customer.GetPasswordHashAsync();
+        var verified = hasher.VerifyHashedPassword(new object(), hash ?? DecoyHash, request.Password ?? "");
+        if (customer is null || hash is null || verified == PasswordVerificationResult.Failed
+            || await customer.GetProfileAsync() is not { } profile)
+        {
+            await Task.WhenAll(throttles.Select(throttle => throttle.RecordFailureAsync()));
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: InvalidCredentials);
         }
 
+        await throttles[^1].ResetAsync();
         var token = SessionTokens.NewToken();
+        var csrfToken = SessionTokens.NewToken();
         var lifetime = request.KeepSignedIn ? options.Value.KeepSignedInLifetime : options.Value.SessionLifetime;
-        var session = await grains.GetGrain<ISessionGrain>(SessionTokens.GrainKey(token)).OpenAsync(customerId.Value, lifetime);
-        return TypedResults.Ok(new SignInResponse(token, session.ExpiresAt, customerId.Value));
+        var sessionKey = SessionTokens.GrainKey(token);
+        var session = await grains.GetGrain<ISessionGrain>(sessionKey).OpenAsync(profile.Id, lifetime, profile.Role, CsrfTokens.Hash(csrfToken));
+        await customer.AddSessionAsync(sessionKey, session.ExpiresAt);
+
+        // Browsers keep the token where scripts cannot read it; the antiforgery token is readable so the page can echo it.
+        var expires = request.KeepSignedIn ? session.ExpiresAt : (DateTimeOffset?)null;
+        context.Response.Cookies.Append(SessionAuthenticationHandler.SessionCookie, token, Cookie(context, httpOnly: true, expires));
+        context.Response.Cookies.Append(SessionAuthenticationHandler.CsrfCookie, csrfToken, Cookie(context, httpOnly: false, expires));
+        return TypedResults.Ok(new SignInResponse(token, session.ExpiresAt, profile.Id, csrfToken));
     }
 
     public static async Task<NoContent> SignOutAsync(HttpContext context, IGrainFactory grains)
     {
         var token = (string)context.Items[SessionAuthenticationHandler.TokenItem]!;
         await grains.GetGrain<ISessionGrain>(SessionTokens.GrainKey(token)).RevokeAsync();
+        context.Response.Cookies.Delete(SessionAuthenticationHandler.SessionCookie, Cookie(context, httpOnly: true, expires: null));
+        context.Response.Cookies.Delete(SessionAuthenticationHandler.CsrfCookie, Cookie(context, httpOnly: false, expires: null));
         return TypedResults.NoContent();
     }
+
+    private static CookieOptions Cookie(HttpContext context, bool httpOnly, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = httpOnly,
+        SameSite = SameSiteMode.Strict,
+        Secure = context.Request.IsHttps,
+        Path = "/",
+        Expires = expires,
+        IsEssential = true,
+    };
 
     private static async Task<Guid?> FindCustomerAsync(IGrainFactory grains, string? login)
     {

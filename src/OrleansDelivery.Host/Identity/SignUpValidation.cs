@@ -17,34 +17,44 @@ internal static partial class SignUpValidation
             errors["login"] = ["A login has 3 to 32 letters, digits, '.', '_' or '-'."];
         }
 
-        if (!IsEmail(request.Email))
+        AddContactErrors(errors, request.Email, request.Phone, request.FirstName, request.LastName);
+        AddPasswordErrors(errors, "password", request.Password, request.PasswordConfirmation);
+        return errors;
+    }
+
+    /// <summary>The rules for what a profile holds besides the login: email, phone and names.</summary>
+    public static void AddContactErrors(Dictionary<string, string[]> errors, string? email, string? phone, string? firstName, string? lastName)
+    {
+        if (!IsEmail(email))
         {
             errors["email"] = ["Enter an email address such as name@example.com."];
         }
 
-        if (NormalizePhone(request.Phone) is null)
+        if (NormalizePhone(phone) is null)
         {
             errors["phone"] = ["Enter a phone number of 7 to 15 digits, such as +44 20 7946 0958."];
         }
 
-        if (request.Password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
-        {
-            errors["password"] = [$"A password has {MinPasswordLength} to {MaxPasswordLength} characters."];
-        }
-        else if (request.Password != request.PasswordConfirmation)
-        {
-            errors["passwordConfirmation"] = ["The two passwords differ."];
-        }
-
-        foreach (var (field, value) in new[] { ("firstName", request.FirstName), ("lastName", request.LastName) })
+        foreach (var (field, value) in new[] { ("firstName", firstName), ("lastName", lastName) })
         {
             if (string.IsNullOrWhiteSpace(value) || value.Trim().Length > 100 || value.Any(char.IsControl))
             {
                 errors[field] = ["A name has 1 to 100 characters."];
             }
         }
+    }
 
-        return errors;
+    /// <summary>A new password: long enough, not too long, typed the same twice.</summary>
+    public static void AddPasswordErrors(Dictionary<string, string[]> errors, string field, string? password, string? confirmation)
+    {
+        if (password is not { Length: >= MinPasswordLength and <= MaxPasswordLength })
+        {
+            errors[field] = [$"A password has {MinPasswordLength} to {MaxPasswordLength} characters."];
+        }
+        else if (password != confirmation)
+        {
+            errors[field + "Confirmation"] = ["The two passwords differ."];
+        }
     }
 
     /// <summary>Digits only, with a leading '+' when given; null when it is not a phone number.</summary>
@@ -59,7 +69,7 @@ internal static partial class SignUpValidation
         return digits.Length is >= 7 and <= 15 ? (phone.TrimStart().StartsWith('+') ? "+" : "") + digits : null;
     }
 
-    private static bool IsEmail(string? email) =>
+    public static bool IsEmail(string? email) =>
         email is { Length: > 0 and <= 254 }
         && MailAddress.TryCreate(email.Trim(), out var address)
         && address.Address == email.Trim()
