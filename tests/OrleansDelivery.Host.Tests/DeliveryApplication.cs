@@ -20,8 +20,16 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         {
             ["Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Auth:Admin:Login"] = AdminLogin,
+            ["Auth:Admin:Email"] = "admin@orleans-delivery.example",
+            ["Auth:Admin:Password"] = AdminPassword,
         };
     }
+
+    public const string AdminLogin = "first_admin";
+
+    /// <summary>Made up per host, as an operator would set it: the product has no built-in password.</summary>
+    public string AdminPassword { get; } = $"admin-{Guid.NewGuid():N}";
 
     /// <summary>A host with these settings on top of the defaults (free ports, in-memory mode).</summary>
     public static DeliveryApplication With(IReadOnlyDictionary<string, string?> settings)
@@ -95,6 +103,32 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
         return (customer with { Id = session.GetProperty("customerId").GetGuid() }, client);
+    }
+
+    /// <summary>Signs in as the configured first admin (who may do everything staff may).</summary>
+    public Task<HttpClient> SignedInAdminAsync() => SignInAsync(AdminLogin, AdminPassword);
+
+    /// <summary>A new customer the admin made staff, signed in again so the session carries the role.</summary>
+    public async Task<(NewCustomer Customer, HttpClient Client)> SignedInStaffAsync()
+    {
+        var (customer, client) = await SignedInCustomerAsync();
+        client.Dispose();
+        using var admin = await SignedInAdminAsync();
+        using var promoted = await admin.PutAsJsonAsync($"/api/staff/customers/{customer.Id}/role", new { role = "Staff" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, promoted.StatusCode);
+        return (customer, await SignInAsync(customer.Login, customer.Password));
+    }
+
+    /// <summary>Signs in with a login and password; returns a client that sends the session token as a bearer.</summary>
+    public async Task<HttpClient> SignInAsync(string login, string password)
+    {
+        using var anonymous = CreateClient();
+        using var signIn = await anonymous.PostAsJsonAsync("/api/auth/signin", new { login, password }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var session = await signIn.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        return client;
     }
 
     /// <summary>A product of the demo catalogue by name, as <c>GET /api/products/{id}</c> shows it now.</summary>
