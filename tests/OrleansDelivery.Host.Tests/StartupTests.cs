@@ -38,6 +38,24 @@ public sealed class StartupTests
         Assert.Contains(hint, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("first_admin", "admin@example.com", "short", "Auth:Admin:Password")]
+    [InlineData("first_admin", "not-an-email", "a long enough secret", "Auth:Admin:Email")]
+    [InlineData("", "admin@example.com", "a long enough secret", "Auth:Admin:Login")]
+    public void A_misconfigured_first_admin_stops_startup_naming_the_key(string login, string email, string password, string key)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Identity.FirstAdminOptions.FromConfiguration(
+            Configuration(("Auth:Admin:Login", login), ("Auth:Admin:Email", email), ("Auth:Admin:Password", password))));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_configured_first_admin_none_is_created()
+    {
+        Assert.Null(Identity.FirstAdminOptions.FromConfiguration(Configuration()));
+    }
+
     [Fact]
     public void Postgres_mode_without_a_connection_string_stops_startup_naming_it()
     {
