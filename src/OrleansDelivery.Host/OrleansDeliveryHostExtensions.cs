@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansDelivery.Host.Board;
 using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
@@ -10,6 +11,7 @@ using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
+using OrleansDelivery.Host.Staff;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -40,6 +42,7 @@ public static class OrleansDeliveryHostExtensions
 
         builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
+        builder.Services.AddKitchenSimulator(builder.Configuration, builder.Environment);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -66,6 +69,8 @@ public static class OrleansDeliveryHostExtensions
         app.MapAuth();
         app.MapMe();
         app.MapStaffAccounts();
+        app.MapStaffCatalog();
+        app.MapOrderBoard();
         app.MapCart();
         app.MapOrders();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))

@@ -14,6 +14,9 @@ public interface ICatalogGrain : IGrainWithStringKey
 
     Task DefineCategoryAsync(Category category);
 
+    /// <summary>Removes a category no product on sale belongs to; false (and nothing changes) while one does.</summary>
+    Task<bool> RemoveCategoryAsync(string categoryId);
+
     /// <summary>Active products only, by category and text, newest definition first within a name.</summary>
     [ReadOnly]
     Task<ProductPage> SearchAsync(ProductQuery query);

@@ -23,6 +23,23 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
         await catalog.WriteStateAsync();
     }
 
+    public async Task<bool> RemoveCategoryAsync(string categoryId)
+    {
+        if (catalog.State.Products.Values.Any(p => p.Definition.IsActive && string.Equals(p.Definition.CategoryId, categoryId, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var categories = new Dictionary<string, Category>(catalog.State.Categories);
+        if (categories.Remove(categoryId))
+        {
+            catalog.State = catalog.State with { Categories = categories };
+            await catalog.WriteStateAsync();
+        }
+
+        return true;
+    }
+
     public Task<ProductPage> SearchAsync(ProductQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

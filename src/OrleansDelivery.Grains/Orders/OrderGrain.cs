@@ -1,5 +1,6 @@
 using OrleansDelivery.Catalog;
 using OrleansDelivery.Identity;
+using OrleansDelivery.Kitchen;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Streaming;
 
@@ -7,7 +8,7 @@ namespace OrleansDelivery.Grains.Orders;
 
 /// <summary>
 /// The single writer of one order. Every change appends to the status history with the next gap-free sequence
-/// number, is written, and is then published on the order's stream and the customer's.
+/// number, is written, and is then published on the order's stream, the customer's and the all-orders stream.
 /// </summary>
 public sealed class OrderGrain([PersistentState("order")] IPersistentState<OrderState> order, TimeProvider time) : Grain, IOrderGrain
 {
@@ -120,20 +121,30 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
 
     private async Task ChangeAsync(OrderStatus to, string by)
     {
-        var now = time.GetUtcNow();
         var state = order.State;
+        var method = state.Order!.Delivery.Method;
+        // Expected times follow what was measured: set at confirmation, then moved as each step really happens.
+        var estimates = to is OrderStatus.Confirmed or OrderStatus.Cooking or OrderStatus.ReadyForDelivery or OrderStatus.OutForDelivery
+            ? await GrainFactory.GetGrain<IDeliveryEstimatesGrain>(IDeliveryEstimatesGrain.Key).GetAsync()
+            : DeliveryEstimates.Defaults;
+        var now = time.GetUtcNow();
         var times = state.Times;
         times = to switch
         {
             OrderStatus.Confirmed => times with
             {
-                PaidAt = OrderTransitions.IsPrepaid(state.Order!.PaymentType) ? now : times.PaidAt,
-                ExpectedCookingEndAt = now + OrderTransitions.DefaultPreparation,
-                ExpectedDeliveryAt = now + OrderTransitions.DefaultPreparation + OrderTransitions.Delivery(state.Order.Delivery.Method).Duration,
+                PaidAt = OrderTransitions.IsPrepaid(state.Order.PaymentType) ? now : times.PaidAt,
+                ExpectedCookingEndAt = now + estimates.Preparation,
+                ExpectedDeliveryAt = now + estimates.Preparation + estimates.DeliveryBy(method),
             },
-            OrderStatus.Cooking => times with { CookingStartedAt = now },
-            OrderStatus.ReadyForDelivery => times with { ReadyAt = now },
-            OrderStatus.OutForDelivery => times with { OutForDeliveryAt = now },
+            OrderStatus.Cooking => times with
+            {
+                CookingStartedAt = now,
+                ExpectedCookingEndAt = now + estimates.Preparation,
+                ExpectedDeliveryAt = now + estimates.Preparation + estimates.DeliveryBy(method),
+            },
+            OrderStatus.ReadyForDelivery => times with { ReadyAt = now, ExpectedCookingEndAt = now, ExpectedDeliveryAt = now + estimates.DeliveryBy(method) },
+            OrderStatus.OutForDelivery => times with { OutForDeliveryAt = now, ExpectedDeliveryAt = now + estimates.DeliveryBy(method) },
             OrderStatus.Delivered => times with { DeliveredAt = now },
             OrderStatus.Cancelled => times with { CancelledAt = now },
             _ => times,
@@ -146,6 +157,7 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
         var streams = this.GetStreamProvider(StreamProviders.Events);
         await streams.GetStream<OrderView>(StreamId.Create(OrderStreamNamespace, this.GetPrimaryKey())).OnNextAsync(view);
         await streams.GetStream<OrderView>(StreamId.Create(CustomerOrdersStreamNamespace, view.CustomerId)).OnNextAsync(view);
+        await streams.GetStream<OrderView>(StreamId.Create(OrderStreams.AllOrders, OrderStreams.AllKey)).OnNextAsync(view);
     }
 
     private OrderView View()
