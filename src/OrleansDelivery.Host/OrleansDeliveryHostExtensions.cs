@@ -43,6 +43,7 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddKitchenSimulator(builder.Configuration, builder.Environment);
+        builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -58,6 +59,7 @@ public static class OrleansDeliveryHostExtensions
     public static WebApplication MapOrleansDelivery(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRequestLimits();
         app.UseStatusCodePages();
         // The API description (/openapi/v1.json) and an interactive page to try it (/scalar).
         app.MapOpenApi();

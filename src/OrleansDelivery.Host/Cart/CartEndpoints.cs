@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansDelivery.Cart;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Problems;
 
 namespace OrleansDelivery.Host.Cart;
 
@@ -52,9 +53,9 @@ public static class CartEndpoints
             errors["quantity"] = [$"Give a quantity from 0 (to remove the item) to {ICartGrain.MaxQuantity}."];
         }
 
-        if (request.Note is { Length: > ICartGrain.MaxNoteLength })
+        if (request.Note is { Length: > ICartGrain.MaxNoteLength } || FreeText.HasControlCharacters(request.Note))
         {
-            errors["note"] = [$"A special request has at most {ICartGrain.MaxNoteLength} characters."];
+            errors["note"] = [$"A special request has at most {ICartGrain.MaxNoteLength} characters, on lines of text."];
         }
 
         if (errors.Count > 0)

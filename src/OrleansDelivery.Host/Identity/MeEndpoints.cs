@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Identity;
 
 namespace OrleansDelivery.Host.Identity;
@@ -129,7 +130,7 @@ public static class MeEndpoints
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (request.DefaultDeliveryAddress is { } address && (address.Trim().Length > MaxAddressLength || address.Any(char.IsControl)))
+        if (request.DefaultDeliveryAddress is { } address && (address.Trim().Length > MaxAddressLength || FreeText.HasControlCharacters(address)))
         {
             errors["defaultDeliveryAddress"] = [$"An address has at most {MaxAddressLength} characters on one line."];
         }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using OrleansDelivery.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Identity;
 using OrleansDelivery.Orders;
 
@@ -151,7 +152,7 @@ public static class OrderEndpoints
     public static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CancelAsync(
         Guid id, CancelOrderRequest? request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (request?.Reason is { Length: > MaxTextLength })
+        if (request?.Reason is { Length: > MaxTextLength } || FreeText.HasControlCharacters(request?.Reason))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"A reason has at most {MaxTextLength} characters."] });
         }
@@ -186,7 +187,7 @@ public static class OrderEndpoints
         {
             errors["deliveryMethod"] = [$"Choose one of {string.Join(", ", Enum.GetNames<DeliveryMethod>())}."];
         }
-        else if (request.DeliveryMethod != DeliveryMethod.Pickup && (string.IsNullOrWhiteSpace(request.DeliveryAddress) || request.DeliveryAddress.Length > 300))
+        else if (request.DeliveryMethod != DeliveryMethod.Pickup && (string.IsNullOrWhiteSpace(request.DeliveryAddress) || request.DeliveryAddress.Length > 300 || FreeText.HasControlCharacters(request.DeliveryAddress)))
         {
             errors["deliveryAddress"] = ["Give the address to deliver to (at most 300 characters)."];
         }
@@ -196,7 +197,7 @@ public static class OrderEndpoints
             errors["paymentType"] = [$"Choose one of {string.Join(", ", Enum.GetNames<PaymentType>())}."];
         }
 
-        if (string.IsNullOrWhiteSpace(request.ContactName) || request.ContactName.Length > 100)
+        if (string.IsNullOrWhiteSpace(request.ContactName) || request.ContactName.Length > 100 || FreeText.HasControlCharacters(request.ContactName))
         {
             errors["contactName"] = ["Give the name to ask for (at most 100 characters)."];
         }
@@ -206,7 +207,7 @@ public static class OrderEndpoints
             errors["contactPhone"] = ["Give a phone number of 7 to 15 digits."];
         }
 
-        if (request.SpecialRequests is { Length: > MaxTextLength })
+        if (request.SpecialRequests is { Length: > MaxTextLength } || FreeText.HasControlCharacters(request.SpecialRequests))
         {
             errors["specialRequests"] = [$"Special requests have at most {MaxTextLength} characters."];
         }
