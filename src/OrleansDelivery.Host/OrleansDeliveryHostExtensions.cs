@@ -12,6 +12,7 @@ using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Host.Staff;
+using OrleansDelivery.Host.Tracking;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -43,6 +44,8 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddKitchenSimulator(builder.Configuration, builder.Environment);
+        builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSingleton<OrderStreamRelay>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
@@ -73,6 +76,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapStaffAccounts();
         app.MapStaffCatalog();
         app.MapOrderBoard();
+        app.MapHub<OrderTrackingHub>(OrderTrackingHub.Path);
         app.MapCart();
         app.MapOrders();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansDelivery.Host.Tests;
@@ -141,6 +143,34 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
             $"{name} to be listed");
         var id = page.GetProperty("items").EnumerateArray().First(p => p.GetProperty("name").GetString() == name).GetProperty("id").GetGuid();
         return await client.GetFromJsonAsync<JsonElement>($"/api/products/{id}", TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A live-tracking connection to <c>/hubs/orders</c> over this host's WebSockets, as the client of <paramref name="api"/>.</summary>
+    public async Task<HubConnection> ConnectTrackingAsync(HttpClient api, bool start = true)
+    {
+        var token = api.DefaultRequestHeaders.Authorization?.Parameter;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Server.BaseAddress, "hubs/orders"), options =>
+            {
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult(token);
+                options.WebSocketFactory = async (context, cancellation) =>
+                {
+                    // The transport would put the token on the socket's own options; the test server's client takes it here.
+                    var socket = Server.CreateWebSocketClient();
+                    socket.ConfigureRequest = request => request.Headers.Authorization = $"Bearer {token}";
+                    return await socket.ConnectAsync(context.Uri, cancellation);
+                };
+            })
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
+        if (start)
+        {
+            await connection.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        return connection;
     }
 
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>

@@ -39,6 +39,11 @@ internal sealed class SessionAuthenticationHandler(
         {
             token = header["Bearer ".Length..].Trim();
         }
+        else if (Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+        {
+            // Browsers cannot set headers on a WebSocket, so SignalR clients send the token in the query instead.
+            token = queryToken;
+        }
         else if (Request.Cookies.TryGetValue(SessionCookie, out var cookie) && !string.IsNullOrEmpty(cookie))
         {
             token = cookie;
