@@ -1,9 +1,16 @@
 using OrleansDelivery.Benchmarks;
 using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|all] [--seconds N]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|hub|all] [--seconds N]
+if (args is [PushBaselineServer.Argument, var port])
+{
+    await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
+
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var settings = BenchmarkSettings.Parse(args);
 Console.WriteLine($"OrleansDelivery benchmarks: {suite}, {settings.Seconds} s per measurement, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -21,6 +28,11 @@ if (suite is "memory" or "all")
 if (suite is "postgres" or "all")
 {
     await GrainWriteBenchmark.RunAsync(settings);
+}
+
+if (suite is "hub" or "all")
+{
+    await HubLoadBenchmark.RunAsync();
 }
 
 return 0;
