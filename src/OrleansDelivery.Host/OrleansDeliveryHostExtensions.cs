@@ -9,6 +9,7 @@ using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
+using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
 using Scalar.AspNetCore;
 
@@ -31,6 +32,7 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<IPasswordHasher<object>, PasswordHasher<object>>();
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
+        builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -58,6 +60,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapMe();
         app.MapCart();
         app.MapOrders();
+        app.MapPayments();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();
