@@ -74,6 +74,20 @@ public sealed class PaymentTests(PaymentTests.PaymentHost host) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_api_description_names_the_payment_endpoints_and_says_a_decline_is_a_402()
+    {
+        using var client = App.CreateClient();
+
+        var paths = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Cancellation)).GetProperty("paths");
+
+        var pay = paths.GetProperty("/api/orders/{id}/payment").GetProperty("post");
+        Assert.Equal("PayByCard", pay.GetProperty("operationId").GetString());
+        Assert.Contains("402 \"The card was declined\"", pay.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal("RequestPaymentQr", paths.GetProperty("/api/orders/{id}/payment/qr").GetProperty("post").GetProperty("operationId").GetString());
+        Assert.Equal("PaymentWebhook", paths.GetProperty("/api/payments/webhook").GetProperty("post").GetProperty("operationId").GetString());
+    }
+
+    [Fact]
     public async Task An_approved_card_confirms_the_order_and_only_brand_and_last_four_are_kept()
     {
         var (_, client) = await App.SignedInCustomerAsync();

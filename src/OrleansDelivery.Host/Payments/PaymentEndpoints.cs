@@ -72,7 +72,11 @@ public static class PaymentEndpoints
         switch (await grains.GetGrain<IPaymentGrain>(id).PayByCardAsync(CardValidation.ToDetails(request!.Card!)))
         {
             case CardPaymentResult.Approved approved:
-                return TypedResults.Ok((await orderGrain.PaymentChangedAsync(approved.Payment))!.ToResponse());
+                var paid = (await orderGrain.PaymentChangedAsync(approved.Payment))!;
+                // A cancel that overtook the charge has refunded it already; the customer should not read "paid".
+                return paid.Status == OrderStatus.Cancelled
+                    ? Conflict("The order was cancelled while it was being paid; the payment is refunded")
+                    : TypedResults.Ok(paid.ToResponse());
             case CardPaymentResult.Declined declined:
                 await orderGrain.PaymentChangedAsync(declined.Payment);
                 return TypedResults.Problem(statusCode: StatusCodes.Status402PaymentRequired, title: "The card was declined", detail: $"{declined.Reason}. Try another card.");
