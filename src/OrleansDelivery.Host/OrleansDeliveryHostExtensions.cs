@@ -10,6 +10,7 @@ using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
+using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Host.Staff;
 using OrleansDelivery.Host.Tracking;
@@ -47,6 +48,7 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<OrderStreamRelay>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
+        builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Binding failures throw in every environment, so BadRequestExceptionHandler answers them alike.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -79,6 +81,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapHub<OrderTrackingHub>(OrderTrackingHub.Path);
         app.MapCart();
         app.MapOrders();
+        app.MapPayments();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Streaming;
 
 namespace OrleansDelivery.Grains.Tests;
@@ -26,6 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(StreamProviders.Events);
+            silo.Services.AddSingleton<IPaymentGateway, SandboxPaymentGateway>();
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamProviders.Events));
         Cluster = builder.Build();

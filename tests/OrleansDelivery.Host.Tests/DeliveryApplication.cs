@@ -173,6 +173,21 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         return connection;
     }
 
+    /// <summary>
+    /// Puts <paramref name="quantity"/> of a demo product into the cart and checks out for pickup, paying by
+    /// <paramref name="paymentType"/>; returns the order as <c>POST /api/orders</c> answered it.
+    /// </summary>
+    public static async Task<JsonElement> PlaceOrderAsync(HttpClient client, string paymentType, string productName = "Margherita", int quantity = 1)
+    {
+        var product = await FindProductAsync(client, productName);
+        using var added = await client.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        using var placed = await client.PostAsJsonAsync(
+            "/api/orders", new { deliveryMethod = "Pickup", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>
     public DeliveryApplication Start()
     {

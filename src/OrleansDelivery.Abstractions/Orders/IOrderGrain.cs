@@ -1,3 +1,5 @@
+using OrleansDelivery.Payments;
+
 namespace OrleansDelivery.Orders;
 
 /// <summary>
@@ -17,6 +19,12 @@ public interface IOrderGrain : IGrainWithGuidKey
     Task<TransitionResult> AdvanceAsync(OrderStatus to, string by);
 
     Task<TransitionResult> CancelAsync(string by, string? reason);
+
+    /// <summary>
+    /// Takes in the payment as it is now: keeps the newest view, and moves the order on a payment confirmed
+    /// (→ Confirmed) or failed (→ PaymentFailed). Null when the order was never placed.
+    /// </summary>
+    Task<OrderView?> PaymentChangedAsync(PaymentView payment);
 }
 
 /// <summary>

@@ -1,19 +1,29 @@
+using Microsoft.Extensions.Options;
 using OrleansDelivery.Catalog;
+using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Identity;
 using OrleansDelivery.Kitchen;
 using OrleansDelivery.Orders;
+using OrleansDelivery.Payments;
 using OrleansDelivery.Streaming;
 
 namespace OrleansDelivery.Grains.Orders;
 
 /// <summary>
 /// The single writer of one order. Every change appends to the status history with the next gap-free sequence
-/// number, is written, and is then published on the order's stream, the customer's and the all-orders stream.
+/// number, is written, and is then published on the order's stream, the customer's and the all-orders stream. It
+/// calls its payment grain (request, cancel, confirm at the door), never the other way round, and a durable reminder
+/// cancels a prepaid order whose payment does not arrive in time.
 /// </summary>
-public sealed class OrderGrain([PersistentState("order")] IPersistentState<OrderState> order, TimeProvider time) : Grain, IOrderGrain
+public sealed class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> order, TimeProvider time, IOptions<PaymentOptions> payments) : Grain, IOrderGrain, IRemindable
 {
     public const string OrderStreamNamespace = "orders";
     public const string CustomerOrdersStreamNamespace = "customer-orders";
+    public const string PaymentTimeoutReminder = "payment-timeout";
+
+    // Orleans refuses reminder periods under a minute; only the first tick matters, later ones retry a failed one.
+    private static readonly TimeSpan PaymentTimeoutRetry = TimeSpan.FromMinutes(1);
 
     public async Task<PlaceResult> PlaceAsync(PlaceOrder placement)
     {
@@ -58,6 +68,15 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
         };
         await order.WriteStateAsync();
         await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
+        if (OrderTransitions.IsPrepaid(placement.PaymentType))
+        {
+            // Armed before anything else can fail, so no prepaid order can wait for its payment for ever.
+            var timeout = payments.Value.Timeout;
+            await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, timeout, timeout > PaymentTimeoutRetry ? timeout : PaymentTimeoutRetry);
+        }
+
+        var payment = await Payment.RequestAsync(new PaymentRequest(placement.PaymentType, View().TotalPrice, placement.Currency));
+        order.State = order.State with { Payment = payment };
 
         // Cash and POS are settled at the door: the kitchen may start at once. Prepaid orders wait for the payment.
         var next = OrderTransitions.IsPrepaid(placement.PaymentType) ? OrderStatus.AwaitingPayment : OrderStatus.Confirmed;
@@ -88,6 +107,11 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
         if (to == OrderStatus.Delivered)
         {
             await ForEachProductAsync(product => product.CommitAsync(this.GetPrimaryKey()));
+            if (!OrderTransitions.IsPrepaid(order.State.Order.PaymentType)
+                && await Payment.ConfirmAtDoorAsync(by) is PaymentChangeResult.Changed { Payment: var paid })
+            {
+                await KeepPaymentAsync(paid);
+            }
         }
 
         return new TransitionResult.Changed(View());
@@ -108,7 +132,90 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
         order.State = order.State with { CancellationReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() };
         await ChangeAsync(OrderStatus.Cancelled, by);
         await ForEachProductAsync(product => product.ReleaseAsync(this.GetPrimaryKey()));
+        // After the order is written: a refund is never made for an order that is not cancelled.
+        if (await Payment.CancelAsync(by) is { } payment)
+        {
+            await KeepPaymentAsync(payment);
+        }
+
         return new TransitionResult.Changed(View());
+    }
+
+    public async Task<OrderView?> PaymentChangedAsync(PaymentView payment)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        if (order.State.Order is null)
+        {
+            return null;
+        }
+
+        if (order.State.Payment is { } known && known.Version >= payment.Version)
+        {
+            // Older news than the order has: the newer view already moved it.
+            return View();
+        }
+
+        order.State = order.State with { Payment = payment };
+        switch (payment.Status, order.State.Status)
+        {
+            case (PaymentStatus.Confirmed, OrderStatus.PaymentFailed):
+                await ChangeAsync(OrderStatus.AwaitingPayment, "payment");
+                await ChangeAsync(OrderStatus.Confirmed, "payment");
+                break;
+            case (PaymentStatus.Confirmed, OrderStatus.Placed or OrderStatus.AwaitingPayment):
+                await ChangeAsync(OrderStatus.Confirmed, "payment");
+                break;
+            case (PaymentStatus.Failed, OrderStatus.AwaitingPayment):
+                await ChangeAsync(OrderStatus.PaymentFailed, "payment");
+                break;
+            default:
+                await order.WriteStateAsync();
+                break;
+        }
+
+        return View();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != PaymentTimeoutReminder)
+        {
+            return;
+        }
+
+        if (order.State.Order is not null && order.State.Status is OrderStatus.Placed or OrderStatus.AwaitingPayment or OrderStatus.PaymentFailed)
+        {
+            // A payment confirmed while the order was not told (the host stopped in between) settles the order instead.
+            if (await Payment.GetAsync() is { Status: PaymentStatus.Confirmed } paid)
+            {
+                await PaymentChangedAsync(paid);
+            }
+            else
+            {
+                await CancelAsync("payment-timeout", "The payment did not arrive in time.");
+            }
+        }
+
+        await StopPaymentTimeoutAsync();
+    }
+
+    private IPaymentGrain Payment => GrainFactory.GetGrain<IPaymentGrain>(this.GetPrimaryKey());
+
+    private async Task KeepPaymentAsync(PaymentView payment)
+    {
+        if (order.State.Payment is null || order.State.Payment.Version < payment.Version)
+        {
+            order.State = order.State with { Payment = payment };
+            await order.WriteStateAsync();
+        }
+    }
+
+    private async Task StopPaymentTimeoutAsync()
+    {
+        if (await this.GetReminder(PaymentTimeoutReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private async Task ForEachProductAsync(Func<IProductGrain, Task> action)
@@ -152,6 +259,10 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
         var change = new OrderStatusChange(state.History.Count + 1, to, now, by);
         order.State = state with { Status = to, Times = times, History = [.. state.History, change] };
         await order.WriteStateAsync();
+        if (to is OrderStatus.Confirmed or OrderStatus.Cancelled && OrderTransitions.IsPrepaid(state.Order!.PaymentType))
+        {
+            await StopPaymentTimeoutAsync();
+        }
 
         var view = View();
         var streams = this.GetStreamProvider(StreamProviders.Events);
@@ -179,6 +290,7 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
             placement.SpecialRequests,
             placement.DesiredTime,
             state.Times,
-            state.CancellationReason);
+            state.CancellationReason,
+            state.Payment);
     }
 }

@@ -1,4 +1,5 @@
 using OrleansDelivery.Orders;
+using OrleansDelivery.Payments;
 
 namespace OrleansDelivery.Grains.Orders;
 
@@ -22,4 +23,8 @@ public sealed record OrderState
 
     [Id(5)]
     public decimal DeliveryPrice { get; init; }
+
+    /// <summary>The payment as its grain last reported it; the payment grain holds the record.</summary>
+    [Id(6)]
+    public PaymentView? Payment { get; init; }
 }

@@ -1,3 +1,4 @@
+using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Orders;
 
 namespace OrleansDelivery.Host.Orders;
@@ -18,8 +19,6 @@ public sealed record StatusChangeResponse(long Sequence, OrderStatus Status, Dat
 public sealed record OrderLineResponse(Guid ProductId, string Name, decimal UnitPrice, int Quantity, decimal LineTotal, string? Note);
 
 public sealed record DeliveryResponse(DeliveryMethod Method, string? Address, string ContactName, string ContactPhone);
-
-public sealed record PaymentResponse(PaymentType Type, string Status);
 
 public sealed record OrderResponse(
     Guid Id,
@@ -53,23 +52,11 @@ internal static class OrderMapping
         order.TotalPrice,
         order.Currency,
         new DeliveryResponse(order.Delivery.Method, order.Delivery.Address, order.Delivery.ContactName, order.Delivery.ContactPhone),
-        new PaymentResponse(order.PaymentType, PaymentStatus(order)),
+        order.ToPaymentResponse(),
         order.SpecialRequests,
         order.DesiredTime,
         order.Times,
         order.CouldBeCancelled,
         order.CancellationReason,
         Rating: null);
-
-    // Until the payments issue, the status follows the order: prepaid orders are paid when confirmed, cash and
-    // POS orders when delivered.
-    private static string PaymentStatus(OrderView order) => order.Status switch
-    {
-        OrderStatus.Cancelled => "Cancelled",
-        OrderStatus.PaymentFailed => "Failed",
-        OrderStatus.Delivered => "Confirmed",
-        OrderStatus.Placed or OrderStatus.AwaitingPayment => "Requested",
-        _ when OrderTransitions.IsPrepaid(order.PaymentType) => "Confirmed",
-        _ => "Requested",
-    };
 }
