@@ -5,11 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
+using OrleansDelivery.Host.Favorites;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
+using OrleansDelivery.Host.Ratings;
+using OrleansDelivery.Host.Recommendations;
+using OrleansDelivery.Host.Statistics;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -68,6 +72,10 @@ public static class OrleansDeliveryHostExtensions
         app.MapStaffAccounts();
         app.MapCart();
         app.MapOrders();
+        app.MapRatings();
+        app.MapFavorites();
+        app.MapStatistics();
+        app.MapRecommendations();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

@@ -1,3 +1,5 @@
+using OrleansDelivery.Ratings;
+
 namespace OrleansDelivery.Orders;
 
 /// <summary>
@@ -17,6 +19,12 @@ public interface IOrderGrain : IGrainWithGuidKey
     Task<TransitionResult> AdvanceAsync(OrderStatus to, string by);
 
     Task<TransitionResult> CancelAsync(string by, string? reason);
+
+    /// <summary>
+    /// Rates a delivered order once, then adds the stars to each of its products and raises a low-rating alert at
+    /// <see cref="OrderRating.LowStars"/> or below.
+    /// </summary>
+    Task<RatingResult> RateAsync(int stars, string? comment);
 }
 
 /// <summary>

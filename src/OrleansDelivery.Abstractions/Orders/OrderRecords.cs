@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Orders;
 
@@ -69,7 +70,8 @@ public sealed record OrderView(
     [property: Id(11)] string? SpecialRequests,
     [property: Id(12)] DateTimeOffset? DesiredTime,
     [property: Id(13)] OrderTimes Times,
-    [property: Id(14)] string? CancellationReason)
+    [property: Id(14)] string? CancellationReason,
+    [property: Id(16)] OrderRating? Rating = null)
 {
     public decimal TotalPrice => ProductsPrice + DeliveryPrice;
 

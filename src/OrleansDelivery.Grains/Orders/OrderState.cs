@@ -1,4 +1,5 @@
 using OrleansDelivery.Orders;
+using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Grains.Orders;
 
@@ -22,4 +23,7 @@ public sealed record OrderState
 
     [Id(5)]
     public decimal DeliveryPrice { get; init; }
+
+    [Id(6)]
+    public OrderRating? Rating { get; init; }
 }

@@ -38,7 +38,9 @@ public sealed record OrderResponse(
     OrderTimes Times,
     bool CouldBeCancelled,
     string? CancellationReason,
-    object? Rating);
+    OrderRatingResponse? Rating);
+
+public sealed record OrderRatingResponse(int Stars, string? Comment, DateTimeOffset At);
 
 internal static class OrderMapping
 {
@@ -59,7 +61,7 @@ internal static class OrderMapping
         order.Times,
         order.CouldBeCancelled,
         order.CancellationReason,
-        Rating: null);
+        order.Rating is { } rating ? new OrderRatingResponse(rating.Stars, rating.Comment, rating.At) : null);
 
     // Until the payments issue, the status follows the order: prepaid orders are paid when confirmed, cash and
     // POS orders when delivered.
