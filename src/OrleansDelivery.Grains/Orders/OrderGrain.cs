@@ -214,6 +214,6 @@ public sealed class OrderGrain([PersistentState("order")] IPersistentState<Order
             placement.DesiredTime,
             state.Times,
             state.CancellationReason,
-            state.Rating);
+            Rating: state.Rating);
     }
 }
