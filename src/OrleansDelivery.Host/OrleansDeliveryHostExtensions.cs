@@ -6,6 +6,7 @@ using OrleansDelivery.Host.Board;
 using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Cluster;
+using OrleansDelivery.Host.Favorites;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
@@ -14,6 +15,9 @@ using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Host.Staff;
 using OrleansDelivery.Host.Tracking;
+using OrleansDelivery.Host.Ratings;
+using OrleansDelivery.Host.Recommendations;
+using OrleansDelivery.Host.Statistics;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -82,6 +86,10 @@ public static class OrleansDeliveryHostExtensions
         app.MapCart();
         app.MapOrders();
         app.MapPayments();
+        app.MapRatings();
+        app.MapFavorites();
+        app.MapStatistics();
+        app.MapRecommendations();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

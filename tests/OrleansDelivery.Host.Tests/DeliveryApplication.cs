@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OrleansDelivery.Orders;
 
 namespace OrleansDelivery.Host.Tests;
 
@@ -186,6 +187,42 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
             "/api/orders", new { deliveryMethod = "Pickup", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// Puts demo products in the cart (a Margherita when none are named) and checks out, cash on delivery on foot;
+    /// returns the order as placed.
+    /// </summary>
+    public static async Task<JsonElement> PlaceOrderAsync(HttpClient client, params (string Product, int Quantity)[] lines)
+    {
+        foreach (var (product, quantity) in lines.Length == 0 ? [("Margherita", 1)] : lines)
+        {
+            var id = (await FindProductAsync(client, product)).GetProperty("id").GetGuid();
+            using var put = await client.PutAsJsonAsync($"/api/cart/items/{id}", new { quantity }, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        using var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new
+            {
+                deliveryMethod = "OnFoot", deliveryAddress = "12 Baker Street, London", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType = "CashOnDelivery",
+            }),
+        };
+        checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var placed = await client.SendAsync(checkout, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Walks a confirmed order through the kitchen and the courier to Delivered, as staff would.</summary>
+    public async Task DeliverAsync(Guid orderId)
+    {
+        var order = Services.GetRequiredService<IGrainFactory>().GetGrain<IOrderGrain>(orderId);
+        foreach (var status in new[] { OrderStatus.Cooking, OrderStatus.ReadyForDelivery, OrderStatus.OutForDelivery, OrderStatus.Delivered })
+        {
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(status, "staff"));
+        }
     }
 
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>

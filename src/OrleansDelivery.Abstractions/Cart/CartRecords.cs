@@ -49,3 +49,11 @@ public abstract record CartChange
     [GenerateSerializer, Immutable, Alias("od.cart-change.not-for-sale")]
     public sealed record NotForSale([property: Id(0)] Guid ProductId) : CartChange;
 }
+
+/// <summary>A line to add to the cart, with the price the customer saw for it (on a past order).</summary>
+[GenerateSerializer, Immutable, Alias("od.cart-addition")]
+public sealed record CartAddition(
+    [property: Id(0)] Guid ProductId,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] string? Note,
+    [property: Id(3)] decimal PriceSeen);

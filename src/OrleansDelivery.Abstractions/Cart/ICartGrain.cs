@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace OrleansDelivery.Cart;
 
 /// <summary>
@@ -24,4 +26,11 @@ public interface ICartGrain : IGrainWithGuidKey
     Task<CartView> RemoveItemAsync(Guid productId);
 
     Task ClearAsync();
+
+    /// <summary>
+    /// Adds lines to what is in the cart (a reorder): quantities add up to at most <see cref="MaxQuantity"/>, and
+    /// each line remembers the price the customer saw then, so the cart warns where today's price differs. All or
+    /// nothing: <see cref="CartChange.Full"/> when the new products would not fit.
+    /// </summary>
+    Task<CartChange> AddLinesAsync(ImmutableArray<CartAddition> lines);
 }

@@ -23,4 +23,7 @@ public interface IProductGrain : IGrainWithGuidKey
 
     /// <summary>The reserved units go back on sale; unknown reservations are ignored, so a retry is harmless.</summary>
     Task ReleaseAsync(Guid reservationId);
+
+    /// <summary>Adds an order's rating to the product's average; the same order twice counts once.</summary>
+    Task<ProductView?> AddRatingAsync(Guid orderId, int stars);
 }

@@ -1,4 +1,5 @@
 using OrleansDelivery.Payments;
+using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Orders;
 
@@ -25,6 +26,12 @@ public interface IOrderGrain : IGrainWithGuidKey
     /// (→ Confirmed) or failed (→ PaymentFailed). Null when the order was never placed.
     /// </summary>
     Task<OrderView?> PaymentChangedAsync(PaymentView payment);
+
+    /// <summary>
+    /// Rates a delivered order once, then adds the stars to each of its products and raises a low-rating alert at
+    /// <see cref="OrderRating.LowStars"/> or below.
+    /// </summary>
+    Task<RatingResult> RateAsync(int stars, string? comment);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using OrleansDelivery.Payments;
+using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Orders;
 
@@ -71,7 +72,8 @@ public sealed record OrderView(
     [property: Id(12)] DateTimeOffset? DesiredTime,
     [property: Id(13)] OrderTimes Times,
     [property: Id(14)] string? CancellationReason,
-    [property: Id(15)] PaymentView? Payment = null)
+    [property: Id(15)] PaymentView? Payment = null,
+    [property: Id(16)] OrderRating? Rating = null)
 {
     public decimal TotalPrice => ProductsPrice + DeliveryPrice;
 

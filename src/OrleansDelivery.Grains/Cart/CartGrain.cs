@@ -59,6 +59,38 @@ public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartSta
         return await ViewAsync();
     }
 
+    public async Task<CartChange> AddLinesAsync(ImmutableArray<CartAddition> additions)
+    {
+        var lines = new List<CartLine>(cart.State.Lines);
+        foreach (var addition in additions.Where(a => a.Quantity > 0))
+        {
+            var index = lines.FindIndex(line => line.ProductId == addition.ProductId);
+            if (index < 0)
+            {
+                lines.Add(new CartLine(addition.ProductId, Math.Min(addition.Quantity, ICartGrain.MaxQuantity), Trimmed(addition.Note), addition.PriceSeen));
+                continue;
+            }
+
+            // The price the customer last saw is the one on the order they are repeating: the cart warns if today's differs.
+            var existing = lines[index];
+            lines[index] = existing with
+            {
+                Quantity = Math.Min(existing.Quantity + addition.Quantity, ICartGrain.MaxQuantity),
+                Note = existing.Note ?? Trimmed(addition.Note),
+                PriceWhenAdded = addition.PriceSeen,
+            };
+        }
+
+        if (lines.Count > ICartGrain.MaxLines)
+        {
+            return new CartChange.Full();
+        }
+
+        // Products no longer sold are added too: the cart shows them with a warning rather than dropping them unsaid.
+        await SaveAsync(lines);
+        return new CartChange.Updated(await ViewAsync());
+    }
+
     public async Task ClearAsync()
     {
         if (cart.State.Lines.Count > 0)
@@ -66,6 +98,9 @@ public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartSta
             await SaveAsync([]);
         }
     }
+
+    private static string? Trimmed(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, ICartGrain.MaxNoteLength)];
 
     private async Task SaveAsync(List<CartLine> lines)
     {

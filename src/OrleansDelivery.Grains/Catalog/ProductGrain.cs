@@ -83,6 +83,18 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
         }
     }
 
+    public async Task<ProductView?> AddRatingAsync(Guid orderId, int stars)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stars);
+        var state = product.State;
+        if (state.Definition is not null && !state.RatedOrders.Contains(orderId))
+        {
+            await SaveAsync(state with { RatingSum = state.RatingSum + stars, RatingCount = state.RatingCount + 1, RatedOrders = [.. state.RatedOrders, orderId] });
+        }
+
+        return product.State.Definition is null ? null : View();
+    }
+
     private static Dictionary<Guid, int> Without(Dictionary<Guid, int> reservations, Guid reservationId)
     {
         var copy = new Dictionary<Guid, int>(reservations);

@@ -26,5 +26,9 @@ public sealed record ProductState
     [Id(5)]
     public long Version { get; init; }
 
+    /// <summary>The orders whose rating is in the sum, so a repeated rating counts once.</summary>
+    [Id(6)]
+    public HashSet<Guid> RatedOrders { get; init; } = [];
+
     public int Available => OnHand - Reservations.Values.Sum();
 }

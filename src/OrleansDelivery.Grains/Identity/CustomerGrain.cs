@@ -1,3 +1,4 @@
+using OrleansDelivery.Favorites;
 using OrleansDelivery.Identity;
 using OrleansDelivery.Orders;
 
@@ -28,10 +29,15 @@ public sealed record CustomerState
 
     [Id(6)]
     public DateTimeOffset? DeletedAt { get; init; }
+
+    /// <summary>Saved orders to order again, oldest first.</summary>
+    [Id(7)]
+    public List<Favorite> Favorites { get; init; } = [];
 }
 
-/// <summary>The single writer of one customer's profile, credentials, role, settings and order index.</summary>
-public sealed class CustomerGrain([PersistentState("customer")] IPersistentState<CustomerState> customer, TimeProvider time) : Grain, ICustomerGrain
+/// <summary>The single writer of one customer's profile, credentials, role, settings, order index and favourites.</summary>
+public sealed class CustomerGrain([PersistentState("customer")] IPersistentState<CustomerState> customer, TimeProvider time)
+    : Grain, ICustomerGrain, IFavoritesGrain
 {
     private bool Exists => customer.State is { Details: not null, DeletedAt: null };
 
@@ -184,6 +190,46 @@ public sealed class CustomerGrain([PersistentState("customer")] IPersistentState
 
     public Task<IReadOnlyList<Guid>> GetOrderIdsAsync() =>
         Task.FromResult<IReadOnlyList<Guid>>(customer.State.Orders.AsEnumerable().Reverse().ToList());
+
+    public async Task<FavoriteResult> SaveFavoriteAsync(string name, OrderView order)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(order);
+        name = name.Trim();
+        var favorites = customer.State.Favorites;
+        if (favorites.Any(favorite => string.Equals(favorite.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return new FavoriteResult.NameTaken(name);
+        }
+
+        if (favorites.Count >= IFavoritesGrain.MaxFavorites)
+        {
+            return new FavoriteResult.Full();
+        }
+
+        var saved = new Favorite(Guid.NewGuid(), name, order.Id, order.Lines, time.GetUtcNow());
+        customer.State = customer.State with { Favorites = [.. favorites, saved] };
+        await customer.WriteStateAsync();
+        return new FavoriteResult.Saved(saved);
+    }
+
+    public Task<IReadOnlyList<Favorite>> GetFavoritesAsync() =>
+        Task.FromResult<IReadOnlyList<Favorite>>(customer.State.Favorites.AsEnumerable().Reverse().ToList());
+
+    public Task<Favorite?> GetFavoriteAsync(Guid favoriteId) =>
+        Task.FromResult(customer.State.Favorites.Find(favorite => favorite.Id == favoriteId));
+
+    public async Task<bool> RemoveFavoriteAsync(Guid favoriteId)
+    {
+        if (!customer.State.Favorites.Any(favorite => favorite.Id == favoriteId))
+        {
+            return false;
+        }
+
+        customer.State = customer.State with { Favorites = [.. customer.State.Favorites.Where(favorite => favorite.Id != favoriteId)] };
+        await customer.WriteStateAsync();
+        return true;
+    }
 
     /// <summary>Writes the state with only <paramref name="keepSessionKey"/> left open, then revokes the others.</summary>
     private async Task RevokeSessionsAsync(string? keepSessionKey)

@@ -5,6 +5,7 @@ using OrleansDelivery.Identity;
 using OrleansDelivery.Kitchen;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Payments;
+using OrleansDelivery.Ratings;
 using OrleansDelivery.Streaming;
 
 namespace OrleansDelivery.Grains.Orders;
@@ -218,6 +219,51 @@ public sealed class OrderGrain(
         }
     }
 
+    public async Task<RatingResult> RateAsync(int stars, string? comment)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stars, OrderRating.MinStars);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stars, OrderRating.MaxStars);
+        if (comment is { Length: > OrderRating.MaxCommentLength })
+        {
+            throw new ArgumentOutOfRangeException(nameof(comment), comment.Length, $"A comment has at most {OrderRating.MaxCommentLength} characters.");
+        }
+
+        if (order.State.Order is null)
+        {
+            return new RatingResult.UnknownOrder();
+        }
+
+        if (order.State.Rating is not null)
+        {
+            return new RatingResult.AlreadyRated();
+        }
+
+        if (order.State.Status != OrderStatus.Delivered)
+        {
+            return new RatingResult.NotDelivered();
+        }
+
+        var rating = new OrderRating(stars, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), time.GetUtcNow());
+        order.State = order.State with { Rating = rating };
+        await order.WriteStateAsync();
+
+        // After the write, so the order is rated once whatever fails next; products and alerts count an order once,
+        // so these calls may be repeated safely.
+        var orderId = this.GetPrimaryKey();
+        foreach (var productId in order.State.Order.Lines.Select(line => line.ProductId).Distinct())
+        {
+            await GrainFactory.GetGrain<IProductGrain>(productId).AddRatingAsync(orderId, stars);
+        }
+
+        if (stars <= OrderRating.LowStars)
+        {
+            await GrainFactory.GetGrain<ILowRatingAlertsGrain>(ILowRatingAlertsGrain.Key)
+                .RaiseAsync(orderId, order.State.Order.Number, order.State.Order.CustomerId, stars, rating.Comment, rating.At);
+        }
+
+        return new RatingResult.Rated(View());
+    }
+
     private async Task ForEachProductAsync(Func<IProductGrain, Task> action)
     {
         foreach (var line in order.State.Order!.Lines)
@@ -291,6 +337,7 @@ public sealed class OrderGrain(
             placement.DesiredTime,
             state.Times,
             state.CancellationReason,
-            state.Payment);
+            state.Payment,
+            Rating: state.Rating);
     }
 }

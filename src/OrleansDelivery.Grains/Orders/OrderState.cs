@@ -1,5 +1,6 @@
 using OrleansDelivery.Orders;
 using OrleansDelivery.Payments;
+using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Grains.Orders;
 
@@ -27,4 +28,7 @@ public sealed record OrderState
     /// <summary>The payment as its grain last reported it; the payment grain holds the record.</summary>
     [Id(6)]
     public PaymentView? Payment { get; init; }
+
+    [Id(7)]
+    public OrderRating? Rating { get; init; }
 }

@@ -82,7 +82,7 @@ public static class CartEndpoints
 
     private static ICartGrain CartOf(ClaimsPrincipal user, IGrainFactory grains) => grains.GetGrain<ICartGrain>(user.CustomerId());
 
-    private static CartResponse ToResponse(this CartView cart) => new(
+    internal static CartResponse ToResponse(this CartView cart) => new(
         cart.Lines.Select(line => new CartLineResponse(
             line.ProductId, line.Name, line.UnitPrice, line.Quantity, line.LineTotal, line.Note,
             line.Warnings.Select(w => new CartWarningResponse(w.Code, w.Message)).ToList())).ToList(),

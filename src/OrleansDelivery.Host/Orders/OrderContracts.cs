@@ -37,7 +37,9 @@ public sealed record OrderResponse(
     OrderTimes Times,
     bool CouldBeCancelled,
     string? CancellationReason,
-    object? Rating);
+    OrderRatingResponse? Rating);
+
+public sealed record OrderRatingResponse(int Stars, string? Comment, DateTimeOffset At);
 
 internal static class OrderMapping
 {
@@ -58,5 +60,5 @@ internal static class OrderMapping
         order.Times,
         order.CouldBeCancelled,
         order.CancellationReason,
-        Rating: null);
+        order.Rating is { } rating ? new OrderRatingResponse(rating.Stars, rating.Comment, rating.At) : null);
 }
