@@ -1,9 +1,10 @@
 using OrleansDelivery.Benchmarks;
 using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|all] [--seconds N]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|all] [--seconds N]
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var settings = BenchmarkSettings.Parse(args);
 Console.WriteLine($"OrleansDelivery benchmarks: {suite}, {settings.Seconds} s per measurement, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -21,6 +22,11 @@ if (suite is "memory" or "all")
 if (suite is "postgres" or "all")
 {
     await GrainWriteBenchmark.RunAsync(settings);
+}
+
+if (suite is "http" or "all")
+{
+    await HttpOrderFlowBenchmark.RunAsync(settings);
 }
 
 return 0;
