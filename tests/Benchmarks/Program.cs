@@ -4,7 +4,7 @@ using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|all] [--seconds N]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|all] [--seconds N] [--no-reset-on-close]
 var suite = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var settings = BenchmarkSettings.Parse(args);
 Console.WriteLine($"OrleansDelivery benchmarks: {suite}, {settings.Seconds} s per measurement, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -26,7 +26,7 @@ if (suite is "postgres" or "all")
 
 if (suite is "http" or "all")
 {
-    await HttpOrderFlowBenchmark.RunAsync(settings);
+    await HttpOrderFlowBenchmark.RunAsync(settings, noResetOnClose: args.Contains("--no-reset-on-close"));
 }
 
 return 0;

@@ -24,14 +24,19 @@ public static class HttpOrderFlowBenchmark
     // PostgreSQL 15 holds an idle backend's counters for up to 10 s before reporting them to pg_stat_database.
     private static readonly TimeSpan StatisticsFlush = TimeSpan.FromSeconds(11);
 
-    public static async Task RunAsync(BenchmarkSettings settings)
+    /// <param name="noResetOnClose">
+    /// Gives the host <c>No Reset On Close=true</c> in its connection string, which the product does not set: to show
+    /// what Npgsql's reset of every pooled connection costs, not to be the figure reported.
+    /// </param>
+    public static async Task RunAsync(BenchmarkSettings settings, bool noResetOnClose = false)
     {
         await using var database = await BenchmarkDatabase.CreateAsync(
             new Dictionary<string, string> { ["shared_preload_libraries"] = "pg_stat_statements", ["pg_stat_statements.track"] = "top" },
             CancellationToken.None);
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         var calls = new GrainCallCounter();
-        await using var host = new BenchmarkHost(database.ConnectionString, services => services.AddSingleton<IIncomingGrainCallFilter>(calls));
+        var hostConnectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { NoResetOnClose = noResetOnClose }.ConnectionString;
+        await using var host = new BenchmarkHost(hostConnectionString, services => services.AddSingleton<IIncomingGrainCallFilter>(calls));
         host.StartServer();
         await using var echo = await EchoServer.StartAsync();
 
@@ -41,6 +46,9 @@ public static class HttpOrderFlowBenchmark
         Console.WriteLine($"  load: {Customers} HttpClients (SocketsHttpHandler, one keep-alive connection each) in this process too, so CPU 'here' is host + load;");
         Console.WriteLine($"  GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode} (the harness's settings; the host alone would run server GC)");
         Console.WriteLine($"  {await database.DescribeAsync(dataSource, CancellationToken.None)}");
+        Console.WriteLine(noResetOnClose
+            ? "  host's connection string: No Reset On Close=true (--no-reset-on-close; NOT the product's setting)"
+            : "  host's connection string: as the product configures it (Npgsql resets each pooled connection on reuse)");
         var statements = new ServerStatements(dataSource);
         var counting = await statements.TryEnableAsync();
         if (!counting)
@@ -96,9 +104,11 @@ public static class HttpOrderFlowBenchmark
             await statements.ResetStatementsAsync();
         }
 
+        var heap = HeapActivity.Now();
         calls.Start();
         var ordersPerSecond = await orderCpu.MeasureAsync(() => Measure.ThroughputAsync(Customers, settings.Duration, Order));
         calls.Stop();
+        heap = HeapActivity.Now() - heap;
         var counted = counting ? await statements.StatementsAsync() : [];
         await Task.Delay(StatisticsFlush);
         var transactions = await statements.CommittedTransactionsAsync() - transactionsBefore;
@@ -120,6 +130,8 @@ public static class HttpOrderFlowBenchmark
         Report.Line("transactions per order (pg_stat_database)", (transactions / orders).ToString("0.00", CultureInfo.InvariantCulture), "", "cross-check");
         Report.Line("grain calls per order (received by the silo)", (calls.Total / orders).ToString("0.00", CultureInfo.InvariantCulture), "", "");
         Console.WriteLine($"  {orders:N0} orders in {settings.Seconds:0} s; order latency {orderLatency.Describe()}; echo {echoLatency.Describe()}");
+        Console.WriteLine($"  this process per order: {heap.Allocated / orders / 1024:N0} KB allocated; in the window {heap.Gen0:N0} gen0, {heap.Gen1:N0} gen1, " +
+            $"{heap.Gen2:N0} gen2 collections, paused {heap.Paused.TotalMilliseconds / settings.Duration.TotalMilliseconds:P1} of the time");
 
         Console.WriteLine("  Per order (per echo request for the baseline): µs of CPU in this process (host and load), in PostgreSQL's");
         Console.WriteLine("  processes, anywhere else (noise); context switches across the machine; share of the cores busy.");
@@ -157,6 +169,16 @@ public static class HttpOrderFlowBenchmark
         {
             customer.Dispose();
         }
+    }
+
+    /// <summary>What the garbage collector did in this process: bytes allocated, collections by generation, pause time.</summary>
+    private readonly record struct HeapActivity(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static HeapActivity Now() =>
+            new(GC.GetTotalAllocatedBytes(precise: false), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public static HeapActivity operator -(HeapActivity after, HeapActivity before) =>
+            new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused);
     }
 
     /// <summary>The demo catalogue's products, each given <see cref="HugeStock"/> more units through its grain.</summary>
