@@ -109,6 +109,7 @@ public static class HttpOrderFlowBenchmark
         var ordersPerSecond = await orderCpu.MeasureAsync(() => Measure.ThroughputAsync(Customers, settings.Duration, Order));
         calls.Stop();
         heap = HeapActivity.Now() - heap;
+        var projectionLag = await CatalogueLagAsync(host.Services.GetRequiredService<IGrainFactory>(), products);
         var counted = counting ? await statements.StatementsAsync() : [];
         await Task.Delay(StatisticsFlush);
         var transactions = await statements.CommittedTransactionsAsync() - transactionsBefore;
@@ -154,6 +155,7 @@ public static class HttpOrderFlowBenchmark
             Console.WriteLine($"    {line}");
         }
 
+        Console.WriteLine($"  Catalogue projection at the end of the order window: {projectionLag:N0} product changes behind the product grains");
         Console.WriteLine("  Grain calls per order, most frequent first:");
         foreach (var line in calls.Top(16, orders))
         {
@@ -179,6 +181,23 @@ public static class HttpOrderFlowBenchmark
 
         public static HeapActivity operator -(HeapActivity after, HeapActivity before) =>
             new(after.Allocated - before.Allocated, after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused);
+    }
+
+    /// <summary>
+    /// How many product changes the catalogue listing has not applied yet: the sum, over the products, of the
+    /// product grain's version less the version the listing holds.
+    /// </summary>
+    private static async Task<long> CatalogueLagAsync(IGrainFactory grains, Guid[] products)
+    {
+        var listed = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).SearchAsync(new ProductQuery(null, null, 1, products.Length));
+        var lag = 0L;
+        foreach (var id in products)
+        {
+            var current = await grains.GetGrain<IProductGrain>(id).GetAsync();
+            lag += (current?.Version ?? 0) - (listed.Items.FirstOrDefault(item => item.Id == id)?.Version ?? 0);
+        }
+
+        return lag;
     }
 
     /// <summary>The demo catalogue's products, each given <see cref="HugeStock"/> more units through its grain.</summary>
