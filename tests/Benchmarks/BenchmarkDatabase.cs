@@ -19,11 +19,18 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken)
+    public static Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken) =>
+        CreateAsync(new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateAsync(CancellationToken)"/>, with extra <c>postgresql.conf</c> settings for the throwaway
+    /// server; a server of <c>ORLEANSDELIVERY_TEST_PG</c> is used as it is configured.
+    /// </summary>
+    public static async Task<BenchmarkDatabase> CreateAsync(IReadOnlyDictionary<string, string> serverSettings, CancellationToken cancellationToken)
     {
         var external = Environment.GetEnvironmentVariable(PostgresTestServer.ConnectionStringVariable);
         var server = string.IsNullOrWhiteSpace(external)
-            ? await PostgresTestServer.StartPrivateAsync(cancellationToken)
+            ? await PostgresTestServer.StartPrivateAsync(serverSettings, cancellationToken)
             : await PostgresTestServer.GetSharedAsync();
         return new BenchmarkDatabase(server, await server.CreateDatabaseAsync(cancellationToken));
     }

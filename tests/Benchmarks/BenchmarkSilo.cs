@@ -12,7 +12,7 @@ internal static class BenchmarkSilo
     /// <summary>Starts a silo; pass the first silo's endpoint to join its cluster instead of starting a new one.</summary>
     public static async Task<IHost> StartAsync(IPEndPoint? primary = null, Action<ISiloBuilder>? configure = null)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {

@@ -1,10 +1,11 @@
 using OrleansDelivery.Benchmarks;
 using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|hub|all] [--seconds N]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|all] [--seconds N] [--no-reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -28,6 +29,11 @@ if (suite is "memory" or "all")
 if (suite is "postgres" or "all")
 {
     await GrainWriteBenchmark.RunAsync(settings);
+}
+
+if (suite is "http" or "all")
+{
+    await HttpOrderFlowBenchmark.RunAsync(settings, noResetOnClose: args.Contains("--no-reset-on-close"));
 }
 
 if (suite is "hub" or "all")

@@ -28,6 +28,7 @@ public sealed class PostgresTestServer : IAsyncDisposable
     private readonly string? _binDirectory;
     private readonly string? _rootDirectory;
     private readonly bool _runAsPostgres;
+    private readonly IReadOnlyDictionary<string, string> _serverSettings = new Dictionary<string, string>();
     private readonly SemaphoreSlim _lifecycleLock = new(1, 1);
     private int _port;
     private bool _running;
@@ -38,11 +39,12 @@ public sealed class PostgresTestServer : IAsyncDisposable
         ConnectionString = connectionString;
     }
 
-    private PostgresTestServer(string binDirectory, string rootDirectory, bool runAsPostgres)
+    private PostgresTestServer(string binDirectory, string rootDirectory, bool runAsPostgres, IReadOnlyDictionary<string, string> serverSettings)
     {
         _binDirectory = binDirectory;
         _rootDirectory = rootDirectory;
         _runAsPostgres = runAsPostgres;
+        _serverSettings = serverSettings;
         ConnectionString = "";
     }
 
@@ -58,13 +60,21 @@ public sealed class PostgresTestServer : IAsyncDisposable
 
     /// <summary>
     /// The server shared by every test of this run: the one named by <c>ORLEANSDELIVERY_TEST_PG</c>, or a private
-    /// one started on first use. Do not stop it; use <see cref="StartPrivateAsync"/> for fault tests.
+    /// one started on first use. Do not stop it; use <see cref="StartPrivateAsync(CancellationToken)"/> for fault tests.
     /// </summary>
     public static Task<PostgresTestServer> GetSharedAsync() => SharedServer.Value;
 
     /// <summary>Starts a private server that only the caller uses, for tests that stop and start it.</summary>
-    public static async Task<PostgresTestServer> StartPrivateAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgresTestServer> StartPrivateAsync(CancellationToken cancellationToken = default) =>
+        StartPrivateAsync(new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>
+    /// Starts a private server with extra <c>postgresql.conf</c> settings on top of the test defaults, such as
+    /// <c>shared_preload_libraries</c>, which only take effect when given before the server starts.
+    /// </summary>
+    public static async Task<PostgresTestServer> StartPrivateAsync(IReadOnlyDictionary<string, string> serverSettings, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(serverSettings);
         var binDirectory = FindBinDirectory();
         RemoveAbandonedServers(binDirectory);
 
@@ -76,7 +86,7 @@ public sealed class PostgresTestServer : IAsyncDisposable
             Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
             cancellationToken);
 
-        var server = new PostgresTestServer(binDirectory, rootDirectory, runAsPostgres);
+        var server = new PostgresTestServer(binDirectory, rootDirectory, runAsPostgres, serverSettings);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
@@ -255,6 +265,8 @@ public sealed class PostgresTestServer : IAsyncDisposable
             log_min_messages = warning
 
             """;
+        // Later lines of postgresql.conf win, so the caller's settings override the defaults above.
+        settings += string.Concat(_serverSettings.Select(setting => $"{setting.Key} = '{setting.Value.Replace("'", "''", StringComparison.Ordinal)}'\n"));
         await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, cancellationToken);
     }
 
