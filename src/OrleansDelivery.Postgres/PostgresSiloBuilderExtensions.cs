@@ -55,6 +55,14 @@ public static class PostgresSiloBuilderExtensions
             builder.MaxAutoPrepare = 32;
         }
 
+        // Orleans' providers open and close a pooled connection per operation. Resetting it on close costs seven
+        // statements each time (prepared statements rule out a single DISCARD ALL), while nothing here leaves
+        // session state behind: the migrator's lock is transaction-scoped and no statement changes settings.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(builder.ConnectionString));
         return silo;
     }

@@ -35,16 +35,20 @@ public interface IOrderGrain : IGrainWithGuidKey
 }
 
 /// <summary>
-/// Turns one customer's <c>Idempotency-Key</c> (key: "customer-id/idempotency-key") into one order id, so a
-/// retried checkout finds the order the first attempt placed.
+/// The day's order numbers (key: yyyyMMdd), handed out in blocks: "20261123-0042". Numbers never repeat; a block a
+/// silo took but did not use before it stopped leaves a gap.
 /// </summary>
-public interface ICheckoutGrain : IGrainWithStringKey
+public interface IOrderNumberGrain : IGrainWithStringKey
 {
-    Task<Guid> GetOrderIdAsync();
+    /// <summary>Reserves <paramref name="count"/> numbers; returns the first.</summary>
+    Task<int> ReserveAsync(int count);
 }
 
-/// <summary>Human-readable order numbers, one counter per day (key: yyyyMMdd): "20261123-0042".</summary>
-public interface IOrderNumberGrain : IGrainWithStringKey
+/// <summary>
+/// Hands out order numbers on this silo from blocks reserved in <see cref="IOrderNumberGrain"/>, so placing an
+/// order does not queue on one grain and one database write per number.
+/// </summary>
+public interface IOrderNumberAllocatorGrain : IGrainWithStringKey
 {
     Task<string> NextAsync();
 }

@@ -13,6 +13,18 @@ namespace OrleansDelivery.Grains.Catalog;
 public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> catalog)
     : Grain, ICatalogGrain, IStreamSubscriptionObserver, IAsyncObserver<ProductView>
 {
+    // Every stock change of every product reaches this one grain: writing the whole listing for each would make it
+    // the cluster's bottleneck, so product changes are written behind; category changes (staff) at once.
+    private readonly WriteBehind _writeBehind = new();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writeBehind.Start(this, () => catalog.WriteStateAsync());
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _writeBehind.FlushAsync();
+
     public Task<IReadOnlyList<Category>> GetCategoriesAsync() =>
         Task.FromResult<IReadOnlyList<Category>>(catalog.State.Categories.Values.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList());
 
@@ -58,16 +70,17 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<ProductView>().ResumeAsync(this);
 
-    public async Task OnNextAsync(ProductView item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(ProductView item, StreamSequenceToken? token = null)
     {
         // Events may arrive twice or late; the product's version says which view is newest.
         if (catalog.State.Products.TryGetValue(item.Id, out var known) && known.Version >= item.Version)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        catalog.State = catalog.State with { Products = new(catalog.State.Products) { [item.Id] = item } };
-        await catalog.WriteStateAsync();
+        catalog.State.Products[item.Id] = item;
+        _writeBehind.MarkDirty();
+        return Task.CompletedTask;
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

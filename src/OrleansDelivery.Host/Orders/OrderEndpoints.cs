@@ -61,7 +61,7 @@ public static class OrderEndpoints
         var customerId = user.CustomerId();
         var orderId = string.IsNullOrEmpty(idempotencyKey)
             ? Guid.NewGuid()
-            : await grains.GetGrain<ICheckoutGrain>($"{customerId}/{idempotencyKey}").GetOrderIdAsync();
+            : OrderIds.ForIdempotencyKey(customerId, idempotencyKey);
         var order = grains.GetGrain<IOrderGrain>(orderId);
         if (await order.GetAsync() is { } placedBefore)
         {
@@ -83,7 +83,7 @@ public static class OrderEndpoints
         var today = time.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture);
         var placement = new PlaceOrder(
             customerId,
-            await grains.GetGrain<IOrderNumberGrain>(today).NextAsync(),
+            await grains.GetGrain<IOrderNumberAllocatorGrain>(today).NextAsync(),
             [.. view.Lines.Select(line => new OrderLine(line.ProductId, line.Name, line.UnitPrice, line.Quantity, line.Note))],
             new DeliveryDetails(
                 request.DeliveryMethod!.Value,
