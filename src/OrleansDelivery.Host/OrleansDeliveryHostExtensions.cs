@@ -8,8 +8,10 @@ using OrleansDelivery.Host.Cluster;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Notifications;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
+using OrleansDelivery.Host.Selling;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -22,6 +24,7 @@ public static class OrleansDeliveryHostExtensions
     {
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         builder.AddOrleansDeliverySilo(settings);
+        builder.AddOrleansDeliveryEmail();
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -68,6 +71,8 @@ public static class OrleansDeliveryHostExtensions
         app.MapStaffAccounts();
         app.MapCart();
         app.MapOrders();
+        app.MapNotifications();
+        app.MapSelling();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();
