@@ -143,6 +143,20 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         return await client.GetFromJsonAsync<JsonElement>($"/api/products/{id}", TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Puts one unit of a demo product in the cart and checks out (delivery on foot); returns the order placed.</summary>
+    public static async Task<JsonElement> PlaceOrderAsync(HttpClient client, string productName = "Sparkling Water 0.5 l", string paymentType = "CashOnDelivery")
+    {
+        var product = await FindProductAsync(client, productName);
+        using var added = await client.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity = 1 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        using var placed = await client.PostAsJsonAsync("/api/orders", new
+        {
+            deliveryMethod = "OnFoot", deliveryAddress = "12 Baker Street, London", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType,
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Starts the host now (the factory otherwise starts on first use), surfacing start-up failures.</summary>
     public DeliveryApplication Start()
     {
