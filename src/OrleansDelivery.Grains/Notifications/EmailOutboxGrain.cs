@@ -15,12 +15,17 @@ public sealed record EmailOutboxState
     /// <summary>The ids of the newest sent emails, so one enqueued again is not sent twice.</summary>
     [Id(1)]
     public List<Guid> Sent { get; init; } = [];
+
+    /// <summary>Whether the safety-net reminder is registered (only while a failed email waits).</summary>
+    [Id(2)]
+    public bool ReminderRegistered { get; init; }
 }
 
 /// <summary>
 /// The single writer of one recipient's outbox. An email is written to the queue before anything else; then one send
 /// is tried at once, so a sign-up code arrives while the person waits. A failure leaves the email queued for a timer
-/// that retries with doubling waits; a reminder, kept while anything is queued, wakes the outbox after a restart.
+/// that retries with doubling waits, and registers a reminder, kept until the queue is empty, that wakes the outbox
+/// after a restart. The happy path registers no reminder: an email sent at once costs two state writes and no more.
 /// Sends happen one per turn, so calls to enqueue never wait behind a whole queue of slow sends.
 /// </summary>
 public sealed partial class EmailOutboxGrain(
@@ -55,11 +60,6 @@ public sealed partial class EmailOutboxGrain(
         var now = time.GetUtcNow();
         outbox.State = state with { Queue = [.. state.Queue, new QueuedEmail(email, now, 0, now, null)] };
         await outbox.WriteStateAsync();
-        if (state.Queue.Count == 0)
-        {
-            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
-        }
-
         await TrySendAsync(email.Id, CancellationToken.None);
         await AfterSendAsync();
     }
@@ -103,6 +103,7 @@ public sealed partial class EmailOutboxGrain(
             var wait = Backoff(attempts);
             Replace(queued with { Attempts = attempts, NextAttemptAt = time.GetUtcNow() + wait, LastError = error.Message });
             await outbox.WriteStateAsync();
+            await RegisterReminderAsync();
             if (attempts >= options.Value.AttemptsBeforeError)
             {
                 LogStillFailing(logger, error, this.GetPrimaryKeyString(), queued.Email.Subject, attempts, wait);
@@ -127,7 +128,7 @@ public sealed partial class EmailOutboxGrain(
 
     private async Task AfterSendAsync()
     {
-        if (outbox.State.Queue.Count == 0)
+        if (outbox.State is { Queue.Count: 0, ReminderRegistered: true })
         {
             await UnregisterReminderAsync();
         }
@@ -166,11 +167,39 @@ public sealed partial class EmailOutboxGrain(
     private void Replace(QueuedEmail queued) =>
         outbox.State = outbox.State with { Queue = [.. outbox.State.Queue.Select(q => q.Email.Id == queued.Email.Id ? queued : q)] };
 
+    private async Task RegisterReminderAsync()
+    {
+        if (outbox.State.ReminderRegistered)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The timer still retries; the reminder only matters after a restart, so the next failure tries again.
+            LogReminderFailed(logger, error, this.GetPrimaryKeyString());
+            return;
+        }
+
+        outbox.State = outbox.State with { ReminderRegistered = true };
+        await outbox.WriteStateAsync();
+    }
+
     private async Task UnregisterReminderAsync()
     {
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+
+        if (outbox.State.ReminderRegistered)
+        {
+            outbox.State = outbox.State with { ReminderRegistered = false };
+            await outbox.WriteStateAsync();
         }
     }
 
@@ -179,6 +208,9 @@ public sealed partial class EmailOutboxGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email to {Recipient} not sent: {Subject} (attempt {Attempt}); retrying in {Wait}: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string recipient, string subject, int attempt, TimeSpan wait, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox {Recipient} could not register its reminder; retrying on its timer")]
+    private static partial void LogReminderFailed(ILogger logger, Exception error, string recipient);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Email to {Recipient} still not sent: {Subject} after {Attempt} attempts; retrying in {Wait}")]
     private static partial void LogStillFailing(ILogger logger, Exception error, string recipient, string subject, int attempt, TimeSpan wait);
