@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansDelivery.Notifications;
 using OrleansDelivery.Testing;
 
@@ -38,6 +39,35 @@ public sealed class EmailOutboxGrainTests(ClusterFixture fixture)
         Assert.Contains("Try again later", queued.LastError, StringComparison.Ordinal);
         Assert.True(queued.NextAttemptAt > queued.QueuedAt);
         Assert.Equal(email.Id, Assert.Single(fixture.Emails.SentTo(to)).Id);
+    }
+
+    [Fact]
+    public async Task A_failed_email_keeps_a_reminder_for_restarts_until_it_is_sent()
+    {
+        var to = NewAddress();
+        fixture.Emails.Refuse(to, int.MaxValue);
+        var outbox = fixture.Grains.GetGrain<IEmailOutboxGrain>(EmailOutbox.KeyOf(to));
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+
+        await outbox.EnqueueAsync(NewEmail(to));
+        var whileFailing = await reminders.ReadRows(outbox.GetGrainId());
+        fixture.Emails.Refuse(to, 0);
+        await Wait.UntilAsync(() => outbox.GetQueueAsync(), queue => queue.IsEmpty, TimeSpan.FromSeconds(30), "the outbox to empty");
+        var afterSending = await reminders.ReadRows(outbox.GetGrainId());
+
+        Assert.Single(whileFailing.Reminders);
+        Assert.Empty(afterSending.Reminders);
+    }
+
+    [Fact]
+    public async Task An_email_sent_at_once_needs_no_reminder()
+    {
+        var to = NewAddress();
+        var outbox = fixture.Grains.GetGrain<IEmailOutboxGrain>(EmailOutbox.KeyOf(to));
+
+        await outbox.EnqueueAsync(NewEmail(to));
+
+        Assert.Empty((await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRows(outbox.GetGrainId())).Reminders);
     }
 
     [Fact]
