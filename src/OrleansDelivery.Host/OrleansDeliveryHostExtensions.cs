@@ -10,6 +10,7 @@ using OrleansDelivery.Host.Favorites;
 using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Notifications;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
@@ -18,6 +19,7 @@ using OrleansDelivery.Host.Tracking;
 using OrleansDelivery.Host.Ratings;
 using OrleansDelivery.Host.Recommendations;
 using OrleansDelivery.Host.Statistics;
+using OrleansDelivery.Host.Selling;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -30,6 +32,7 @@ public static class OrleansDeliveryHostExtensions
     {
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         builder.AddOrleansDeliverySilo(settings);
+        builder.AddOrleansDeliveryEmail();
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -90,6 +93,8 @@ public static class OrleansDeliveryHostExtensions
         app.MapFavorites();
         app.MapStatistics();
         app.MapRecommendations();
+        app.MapNotifications();
+        app.MapSelling();
         if (app.Environment.IsDevelopment() || app.Environment.IsEnvironment("Testing"))
         {
             app.MapDevMailbox();

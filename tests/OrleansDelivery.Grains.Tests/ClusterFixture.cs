@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
+using OrleansDelivery.Grains.Notifications;
 using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Streaming;
 
@@ -19,6 +21,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>What the silos' outboxes sent, and which addresses refuse for a while.</summary>
+    public RecordingEmailSender Emails { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -29,6 +34,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(StreamProviders.Events);
             silo.Services.AddSingleton<IPaymentGateway, SandboxPaymentGateway>();
+            silo.Services.AddSingleton<IEmailSender>(Emails);
+            silo.Services.AddSingleton(Options.Create(new EmailOutboxOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(200) }));
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamProviders.Events));
         Cluster = builder.Build();

@@ -189,6 +189,20 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Puts one unit of a demo product in the cart and checks out (delivery on foot); returns the order placed.</summary>
+    public static async Task<JsonElement> PlaceItemOrderAsync(HttpClient client, string productName = "Sparkling Water 0.5 l", string paymentType = "CashOnDelivery")
+    {
+        var product = await FindProductAsync(client, productName);
+        using var added = await client.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity = 1 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        using var placed = await client.PostAsJsonAsync("/api/orders", new
+        {
+            deliveryMethod = "OnFoot", deliveryAddress = "12 Baker Street, London", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType,
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>
     /// Puts demo products in the cart (a Margherita when none are named) and checks out, cash on delivery on foot;
     /// returns the order as placed.

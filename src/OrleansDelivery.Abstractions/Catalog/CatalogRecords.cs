@@ -11,6 +11,7 @@ public sealed record Category(
     [property: Id(3)] string? PictureUrl);
 
 /// <summary>What staff (or a seller) say about a product; stock is kept apart, by the product grain alone.</summary>
+/// <param name="SellerId">The customer who listed it for sale; null for the shop's own products.</param>
 [GenerateSerializer, Immutable, Alias("od.product-definition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string Name,
@@ -20,7 +21,8 @@ public sealed record ProductDefinition(
     [property: Id(4)] string CategoryId,
     [property: Id(5)] ImmutableArray<string> DietaryTags,
     [property: Id(6)] string? PictureUrl,
-    [property: Id(7)] bool IsActive);
+    [property: Id(7)] bool IsActive,
+    [property: Id(8)] Guid? SellerId = null);
 
 /// <summary>A product as a customer sees it, with what can be bought right now.</summary>
 [GenerateSerializer, Immutable, Alias("od.product-view")]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OrleansDelivery.Identity;
+using OrleansDelivery.Notifications;
 
 namespace OrleansDelivery.Grains.Identity;
 
@@ -46,11 +47,11 @@ public sealed class SignUpGrain([PersistentState("signup")] IPersistentState<Sig
         signUp.State = new SignUpState { Details = details, CodeHash = Hash(code), ExpiresAt = expiresAt, AttemptsLeft = ISignUpGrain.CodeAttempts };
         await signUp.WriteStateAsync();
 
-        await GrainFactory.GetGrain<IMailboxGrain>(details.Email.Trim().ToLowerInvariant()).DeliverAsync(new Email(
+        await GrainFactory.GetGrain<IEmailOutboxGrain>(EmailOutbox.KeyOf(details.Email)).EnqueueAsync(new OutgoingEmail(
+            this.GetPrimaryKey(),
             details.Email,
             "Your OrleansDelivery verification code",
-            $"Hello {details.FirstName}, your verification code is {code}. It expires in {CodeLifetime.TotalMinutes:0} minutes.",
-            time.GetUtcNow()));
+            $"Hello {details.FirstName}, your verification code is {code}. It expires in {CodeLifetime.TotalMinutes:0} minutes."));
         return new SignUpStarted(this.GetPrimaryKey(), expiresAt);
     }
 
