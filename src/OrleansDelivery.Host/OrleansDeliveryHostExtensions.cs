@@ -54,6 +54,7 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddKitchenSimulator(builder.Configuration, builder.Environment);
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<OrderStreamRelay>();
+        builder.Services.AddSingleton<NotificationRelay>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -178,4 +178,27 @@ public sealed class StaffTests(DeliveryApplication app) : IClassFixture<Delivery
             Assert.Equal("The order cannot be cancelled because it is already being cooked", (await BodyAsync(tooLate)).GetProperty("title").GetString());
         }
     }
+
+    [Fact]
+    public async Task The_courier_confirms_a_cash_payment_at_the_door_but_not_a_card_one()
+    {
+        var (_, customer) = await app.SignedInCustomerAsync();
+        var (_, staff) = await app.SignedInStaffAsync();
+        using (customer)
+        using (staff)
+        {
+            var cash = (await PlaceCashOrderAsync(customer, "Margherita")).GetProperty("id").GetGuid();
+            Assert.Equal("Requested", (await customer.GetFromJsonAsync<JsonElement>($"/api/orders/{cash}", Cancellation)).GetProperty("payment").GetProperty("status").GetString());
+
+            using var confirmed = await staff.PostAsync($"/api/staff/orders/{cash}/payment/confirm", null, Cancellation);
+            Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+            Assert.Equal("Confirmed", (await customer.GetFromJsonAsync<JsonElement>($"/api/orders/{cash}", Cancellation)).GetProperty("payment").GetProperty("status").GetString());
+
+            var card = (await DeliveryApplication.PlaceOrderAsync(customer, "Card")).GetProperty("id").GetGuid();
+            using var refused = await staff.PostAsync($"/api/staff/orders/{card}/payment/confirm", null, Cancellation);
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            using var customerTries = await customer.PostAsync($"/api/staff/orders/{cash}/payment/confirm", null, Cancellation);
+            Assert.Equal(HttpStatusCode.Forbidden, customerTries.StatusCode);
+        }
+    }
 }

@@ -144,12 +144,38 @@ public sealed class TrackingTests(DeliveryApplication app) : IClassFixture<Deliv
             Assert.Equal(10_000, cycles);
             // The server sees each disconnect a moment after the client closes.
             await Wait.UntilAsync(() => Task.FromResult(relay.Subscriptions), count => count == 0, TimeSpan.FromSeconds(60), "every stream subscription to be released");
+            Assert.Equal(0, app.Services.GetRequiredService<NotificationRelay>().Subscriptions);
             var streams = app.Services.GetRequiredService<IClusterClient>().GetStreamProvider(Streaming.StreamProviders.Events);
             foreach (var orderId in orders)
             {
                 var stream = streams.GetStream<OrleansDelivery.Orders.OrderView>(StreamId.Create(Grains.Orders.OrderGrain.OrderStreamNamespace, orderId));
                 Assert.Empty(await stream.GetAllSubscriptionHandles());
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_connected_customer_gets_their_own_notifications_without_subscribing()
+    {
+        var (_, customer) = await app.SignedInCustomerAsync();
+        var (_, other) = await app.SignedInCustomerAsync();
+        using (customer)
+        using (other)
+        {
+            await using var connection = await app.ConnectTrackingAsync(customer);
+            await using var othersConnection = await app.ConnectTrackingAsync(other);
+            var mine = new ConcurrentQueue<NotificationMessage>();
+            var theirs = new ConcurrentQueue<NotificationMessage>();
+            connection.On<NotificationMessage>(nameof(IOrderTrackingClient.Notification), mine.Enqueue);
+            othersConnection.On<NotificationMessage>(nameof(IOrderTrackingClient.Notification), theirs.Enqueue);
+
+            var orderId = await PlaceOrderAsync(customer);
+
+            var pushed = await Wait.UntilAsync(() => Task.FromResult(mine.ToArray()), received => received.Length >= 1, TimeSpan.FromSeconds(30), "the order's notification to be pushed");
+            var inbox = await customer.GetFromJsonAsync<JsonElement>("/api/notifications", Cancellation);
+            Assert.Contains(inbox.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetGuid() == pushed[0].Id);
+            Assert.Empty(theirs);
+            Assert.NotEqual(Guid.Empty, orderId);
         }
     }
 }

@@ -5,6 +5,7 @@ using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Orders;
+using OrleansDelivery.Payments;
 
 namespace OrleansDelivery.Host.Board;
 
@@ -34,6 +35,10 @@ public static class OrderBoardEndpoints
         group.MapPost("/{id:guid}/status", AdvanceAsync)
             .WithName("AdvanceOrder")
             .WithSummary("Moves an order to Cooking, ReadyForDelivery, OutForDelivery or Delivered; a move the state machine forbids is a 409.");
+
+        group.MapPost("/{id:guid}/payment/confirm", ConfirmPaymentAtDoorAsync)
+            .WithName("ConfirmPaymentAtDoor")
+            .WithSummary("The courier took the cash or the card terminal payment at the door; refused (409) for prepaid orders.");
 
         group.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithName("CancelAnyOrder")
@@ -80,6 +85,27 @@ public static class OrderBoardEndpoints
             TransitionResult.Refused refused => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: refused.Reason),
             _ => throw new InvalidOperationException("Unknown transition result."),
         };
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ConfirmPaymentAtDoorAsync(Guid id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var order = grains.GetGrain<IOrderGrain>(id);
+        if (await order.GetAsync() is null)
+        {
+            return NoSuchOrder();
+        }
+
+        switch (await grains.GetGrain<IPaymentGrain>(id).ConfirmAtDoorAsync(user.Actor()))
+        {
+            case PaymentChangeResult.Changed changed:
+                // The payment grain never calls its order; whoever changed the payment hands the order the news.
+                var updated = await order.PaymentChangedAsync(changed.Payment);
+                return TypedResults.Ok(updated!.ToResponse());
+            case PaymentChangeResult.Refused refused:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: refused.Reason);
+            default:
+                throw new InvalidOperationException("Unknown payment change result.");
+        }
     }
 
     public static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(

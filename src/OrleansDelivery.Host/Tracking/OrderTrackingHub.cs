@@ -13,7 +13,7 @@ namespace OrleansDelivery.Host.Tracking;
 /// holding the connection subscribes to the order's stream through <see cref="OrderStreamRelay"/>.
 /// </summary>
 [Authorize]
-public sealed class OrderTrackingHub(IGrainFactory grains, OrderStreamRelay relay) : Hub<IOrderTrackingClient>
+public sealed class OrderTrackingHub(IGrainFactory grains, OrderStreamRelay relay, NotificationRelay notifications) : Hub<IOrderTrackingClient>
 {
     public const string Path = "/hubs/orders";
 
@@ -36,8 +36,16 @@ public sealed class OrderTrackingHub(IGrainFactory grains, OrderStreamRelay rela
         return await relay.WatchAsync(Context.ConnectionId, order, afterSequence ?? 0);
     }
 
+    /// <summary>A customer's own notifications arrive on every connection of theirs, without subscribing.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        await notifications.ConnectAsync(Context.ConnectionId, Context.User!.CustomerId());
+        await base.OnConnectedAsync();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        await notifications.DisconnectAsync(Context.ConnectionId, Context.User!.CustomerId());
         await relay.ForgetAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
