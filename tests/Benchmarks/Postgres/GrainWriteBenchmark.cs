@@ -20,8 +20,10 @@ public static class GrainWriteBenchmark
     public static async Task RunAsync(BenchmarkSettings settings)
     {
         await using var database = await BenchmarkDatabase.CreateAsync(CancellationToken.None);
-        // The baselines get what the silo's data source gets (AddPostgresDataSource): statements prepared once per connection.
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxAutoPrepare = 32 }.ConnectionString);
+        // The baselines get what the silo's data source gets (AddPostgresDataSource): statements prepared once per
+        // connection, and no reset when a pooled connection is returned.
+        await using var dataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxAutoPrepare = 32, NoResetOnClose = true }.ConnectionString);
         await new PostgresMigrator(dataSource, NullLogger<PostgresMigrator>.Instance).MigrateAsync(CancellationToken.None);
         Console.WriteLine();
         Console.WriteLine($"Grain state writes: {Writers} grains, 1 KB of JSON each, {Writers} concurrent writers");
