@@ -17,8 +17,19 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
     : Grain, ICustomerStatisticsGrain, IStreamSubscriptionObserver, IAsyncObserver<OrderView>
 {
     private const int TopProductCount = 5;
+
+    // A projection that every step of every order of the customer changes: written behind, not on each event.
+    private readonly WriteBehind _writeBehind = new();
     private const string DefaultCurrency = "EUR";
     private const string PickupPlace = "Pickup";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writeBehind.Start(this, () => statistics.WriteStateAsync());
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _writeBehind.FlushAsync();
 
     public Task<OrderStatistics> GetAsync(StatisticsPeriod period)
     {
@@ -78,8 +89,8 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             await CountBoughtTogetherAsync(item);
         }
 
-        statistics.State = statistics.State with { Orders = new(statistics.State.Orders) { [item.Id] = item } };
-        await statistics.WriteStateAsync();
+        statistics.State.Orders[item.Id] = item;
+        _writeBehind.MarkDirty();
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
