@@ -13,6 +13,7 @@ using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Host.Staff;
 using OrleansDelivery.Host.Tracking;
+using OrleansDelivery.Host.WebClient;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -64,6 +65,7 @@ public static class OrleansDeliveryHostExtensions
         app.UseExceptionHandler();
         app.UseRequestLimits();
         app.UseStatusCodePages();
+        app.UseWebClient();
         // The API description (/openapi/v1.json) and an interactive page to try it (/scalar).
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -83,6 +85,7 @@ public static class OrleansDeliveryHostExtensions
         {
             app.MapDevMailbox();
         }
+        app.MapWebClient();
         app.LogListeningAddressesOnStart();
         return app;
     }
