@@ -96,7 +96,7 @@ export function toast(text) {
   const box = document.getElementById("toasts");
   const item = h("div", { class: "toast" }, text);
   box.append(item);
-  setTimeout(() => item.remove(), 8000);
+  setTimeout(() => item.remove(), 5000);
 }
 
 /** Runs an action behind a button: disabled while it runs, errors shown in the container. */
