@@ -3,7 +3,8 @@ namespace OrleansDelivery.Host.WebClient;
 /// <summary>
 /// The browser client in <c>wwwroot</c>: its files as they are, and <c>index.html</c> for any other path so the
 /// client's own routes (<c>/orders/…</c>, <c>/cart</c>) survive a reload. Paths of the API, the hub, the API
-/// description and the health probe never fall back: an unknown one stays a 404, whatever its method.
+/// description and the health probe never fall back: an unknown one stays a 404, whatever its method; so does any
+/// path asked for by a client that does not take HTML.
 /// </summary>
 public static class WebClientEndpoints
 {
@@ -31,6 +32,14 @@ public static class WebClientEndpoints
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        // A client asking for data (an API client's JSON) on an unknown path gets the 404 problem, not a page.
+        var accept = context.Request.GetTypedHeaders().Accept;
+        if (accept.Count > 0 && !accept.Any(type => type.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("*/*", StringComparison.Ordinal)))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 

@@ -2,7 +2,7 @@
 // recommendations.
 
 import { get, post, del, put, query } from "../api.js";
-import { h, fill, choice, add, money, when, time, words, values, busy, toast } from "../dom.js";
+import { h, fill, choice, add, money, when, time, words, values, busy, toast, showError, clearError } from "../dom.js";
 import * as live from "../live.js";
 
 const allStatuses = ["Placed", "AwaitingPayment", "PaymentFailed", "Confirmed", "Cooking", "ReadyForDelivery", "OutForDelivery", "Delivered", "Cancelled"];
@@ -32,6 +32,8 @@ export async function tracker({ main, params, context }) {
   const timeline = h("ol", { class: "timeline", "aria-label": "Order progress" });
   const details = h("div");
   const actions = h("div");
+  // Outside the panels that are drawn again on every step, so a refused payment stays explained.
+  const notice = h("p", { class: "alert", role: "alert", hidden: true });
 
   const renderTimeline = () => {
     const reached = new Map();
@@ -71,7 +73,7 @@ export async function tracker({ main, params, context }) {
 
   const renderActions = () => {
     fill(actions, 
-      paymentPanel(order, updated => show(updated)),
+      paymentPanel(order, updated => show(updated), notice),
       order.couldBeCancelled ? cancelPanel(order, updated => show(updated)) : null,
       order.status === "Delivered" ? ratingPanel(order, updated => show(updated)) : null,
       favouritePanel(order, context));
@@ -79,35 +81,54 @@ export async function tracker({ main, params, context }) {
 
   const show = updated => {
     order = updated;
+    if (!["AwaitingPayment", "PaymentFailed"].includes(order.status)) {
+      notice.hidden = true;
+    }
     lastSequence = Math.max(lastSequence, ...order.statusHistory.map(s => s.sequence));
     renderTimeline();
     renderDetails();
     renderActions();
   };
 
-  // A pushed step moves the timeline at once; the full order (prices, actions) is read again just after.
-  let refreshing = null;
+  // A pushed step moves the timeline at once; the full order (prices, actions) is read again just after, until
+  // the read has caught up with the newest step seen.
+  let wanted = lastSequence;
+  let fetching = false;
+  const newest = view => Math.max(0, ...view.statusHistory.map(s => s.sequence));
+  const refresh = async () => {
+    if (fetching) {
+      return;
+    }
+    fetching = true;
+    try {
+      for (let tries = 0; tries < 10; tries++) {
+        const fresh = await get(`/api/orders/${order.id}`);
+        if (newest(fresh) >= wanted) {
+          show(fresh);
+          return;
+        }
+      }
+    } catch (error) {
+      console.warn("Could not refresh the order", error);
+    } finally {
+      fetching = false;
+    }
+  };
   const onUpdate = update => {
     if (!order.statusHistory.some(s => s.sequence === update.sequence)) {
       order.statusHistory = [...order.statusHistory, { sequence: update.sequence, status: update.status, at: update.at, by: "" }];
     }
     order.status = update.status;
     order.times = { ...order.times, expectedCookingEndAt: update.expectedCookingEndAt, expectedDeliveryAt: update.expectedDeliveryAt };
+    wanted = Math.max(wanted, update.sequence);
     renderTimeline();
-    refreshing ??= get(`/api/orders/${order.id}`)
-      .then(fresh => {
-        if (Math.max(...fresh.statusHistory.map(s => s.sequence)) >= update.sequence) {
-          show(fresh);
-        }
-      })
-      .catch(error => console.warn("Could not refresh the order", error))
-      .finally(() => { refreshing = null; });
+    refresh();
   };
 
   fill(main, 
     h("p", {}, h("a", { href: "/orders" }, "← All orders")),
     h("h1", {}, `Order ${order.number}`),
-    statusLine, connection, timeline, actions, details);
+    statusLine, connection, timeline, notice, actions, details);
   show(order);
 
   const stopState = live.onConnectionState(state => {
@@ -127,10 +148,16 @@ export async function tracker({ main, params, context }) {
   };
 }
 
-function paymentPanel(order, show) {
+const shownQrCodes = new Map();
+
+function paymentPanel(order, show, notice) {
   if (!prepaid(order.payment.type) || !["AwaitingPayment", "PaymentFailed"].includes(order.status)) {
     return null;
   }
+  const tell = message => {
+    notice.textContent = message ?? "";
+    notice.hidden = !message;
+  };
   const box = h("section", { "aria-labelledby": "pay-heading" }, h("h2", { id: "pay-heading" }, "Payment"));
   if (order.status === "PaymentFailed") {
     add(box, h("p", { class: "warning" }, "The last payment failed. You can try again."));
@@ -149,29 +176,48 @@ function paymentPanel(order, show) {
       event.preventDefault();
       const data = values(form);
       const card = { number: data.number, expiryMonth: Number(data.expiryMonth), expiryYear: Number(data.expiryYear), cvc: data.cvc, holder: data.holder };
-      const paid = await busy(form.querySelector("button"), form, () => post(`/api/orders/${order.id}/payment`, { card }));
-      if (paid) {
+      const button = form.querySelector("button");
+      button.disabled = true;
+      clearError(form);
+      tell(null);
+      try {
+        const paid = await post(`/api/orders/${order.id}/payment`, { card });
         toast("Payment accepted.");
-        show(paid.status ? paid : await get(`/api/orders/${order.id}`));
-      } else {
-        // A declined card changes the order too; show its new state beside the message.
-        get(`/api/orders/${order.id}`).then(fresh => fresh.status !== order.status && show(fresh)).catch(() => {});
+        show(paid?.status ? paid : await get(`/api/orders/${order.id}`));
+      } catch (error) {
+        if (error.status === 400) {
+          showError(form, error);
+        } else {
+          // A declined card moves the order to PaymentFailed; the message stays while the page shows that.
+          tell(error.message);
+          get(`/api/orders/${order.id}`).then(fresh => fresh.status !== order.status && show(fresh)).catch(() => {});
+        }
+      } finally {
+        button.disabled = false;
       }
     });
     add(box, form);
   } else {
     const button = h("button", { type: "button" }, "Show the QR code");
     const area = h("div", { class: "qr", "aria-live": "polite" });
+    const draw = qr => {
+      fill(area,
+        h("img", { src: `data:image/png;base64,${qr.pngBase64}`, alt: `QR code to pay order ${order.number}` }),
+        h("p", {}, `Scan it with your bank app. Valid until ${when(qr.expiresAt)}.`),
+        h("details", {}, h("summary", {}, "Payment details"), h("code", {}, qr.qrPayload)));
+      button.textContent = "New QR code";
+    };
     button.addEventListener("click", async () => {
       const qr = await busy(button, box, () => post(`/api/orders/${order.id}/payment/qr`));
       if (qr) {
-        fill(area, 
-          h("img", { src: `data:image/png;base64,${qr.pngBase64}`, alt: `QR code to pay order ${order.number}` }),
-          h("p", {}, `Scan it with your bank app. Valid until ${when(qr.expiresAt)}.`),
-          h("details", {}, h("summary", {}, "Payment details"), h("code", {}, qr.qrPayload)));
-        button.textContent = "New QR code";
+        shownQrCodes.set(order.id, qr);
+        draw(qr);
       }
     });
+    // The panel is drawn again on every step of the order; a code already shown stays on screen.
+    if (shownQrCodes.has(order.id)) {
+      draw(shownQrCodes.get(order.id));
+    }
     add(box, h("p", {}, `Pay ${money(order.totalPrice, order.currency)} with your bank app.`), button, area);
   }
   return box;
