@@ -23,13 +23,19 @@ public abstract class BrowserTest(BrowserHost host, Chromium chromium) : IAsyncL
     }
 
     /// <summary>
-    /// Whether the host answers <paramref name="path"/> at all: an anonymous call to an endpoint that exists is refused
-    /// as unauthenticated (401), while a missing one is 404 or 405.
+    /// Whether the host answers <paramref name="method"/> <paramref name="path"/> at all: an anonymous call to an endpoint
+    /// that exists is refused as unauthenticated (401), while a missing one is 404 or 405.
     /// </summary>
-    protected async Task<bool> EndpointExistsAsync(string path)
+    protected async Task<bool> EndpointExistsAsync(string path, string method = "POST")
     {
         using var client = new HttpClient { BaseAddress = Host.Address };
-        using var response = await client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         return response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed);
     }
 
