@@ -37,8 +37,8 @@ export async function notifications({ main, context }) {
   return () => document.removeEventListener("od:notification", onNotification);
 }
 
-function listingForm(categories, listing, submitText) {
-  return h("form", { novalidate: true },
+function listingForm(categories, listing, submitText, labelledBy) {
+  return h("form", { novalidate: true, "aria-labelledby": labelledBy },
     h("label", {}, "Name", h("input", { name: "name", id: `f-sale-name-${listing?.id ?? "new"}`, value: listing?.name ?? "", maxlength: "100" })),
     h("label", {}, "Description", h("textarea", { name: "description", id: `f-sale-description-${listing?.id ?? "new"}`, rows: "2", maxlength: "2000" }, listing?.description ?? "")),
     h("label", {}, "Price", h("input", { name: "price", id: `f-sale-price-${listing?.id ?? "new"}`, type: "number", step: "0.01", min: "0.01", value: listing?.price ?? "" })),
@@ -58,7 +58,7 @@ const listingBody = data => ({
 
 export async function sales({ main, context }) {
   const [listings, categories] = await Promise.all([get("/api/sales?pageSize=100"), get("/api/categories?pageSize=100")]);
-  const create = listingForm(categories.items, null, "List the item");
+  const create = listingForm(categories.items, null, "List the item", "new-listing-heading");
   create.addEventListener("submit", async event => {
     event.preventDefault();
     if (await busy(create.querySelector("button"), create, () => post("/api/sales", listingBody(values(create))))) {
@@ -67,7 +67,7 @@ export async function sales({ main, context }) {
     }
   });
   const items = listings.items.map(listing => {
-    const edit = listingForm(categories.items, listing, `Save ${listing.name}`);
+    const edit = listingForm(categories.items, listing, `Save ${listing.name}`, `listing-${listing.id}`);
     edit.addEventListener("submit", async event => {
       event.preventDefault();
       if (await busy(edit.querySelector("button"), edit, () => put(`/api/sales/${listing.id}`, listingBody(values(edit))))) {
@@ -84,12 +84,12 @@ export async function sales({ main, context }) {
     });
     const active = listing.status === undefined || listing.status === "Active";
     return h("li", { class: "card" },
-      h("h2", {}, listing.name),
+      h("h2", { id: `listing-${listing.id}` }, listing.name),
       h("p", {}, `${money(listing.price, listing.currency ?? "EUR")} · ${listing.available ?? listing.quantity} of ${listing.quantity} available · ${words(listing.status ?? "Active")}`),
       active ? h("details", {}, h("summary", {}, "Edit"), edit, withdraw) : null);
   });
   fill(main, h("h1", {}, "Sell an item"),
-    h("h2", {}, "New listing"), create,
+    h("h2", { id: "new-listing-heading" }, "New listing"), create,
     h("h2", {}, "Your listings"),
     items.length ? h("ul", { class: "grid" }, items) : h("p", {}, "You have no listings yet."));
 }
