@@ -13,7 +13,7 @@ public sealed class CustomerJourneyTests(LiveKitchenHost host, Chromium chromium
         await ada.SaveScreenshotAsync(Path.Combine(OutputFolder("screenshots"), "catalogue-390x844.png"));
 
         await ada.AddToCartAsync("Margherita");
-        var number = await ada.CheckOutAsync("Cash on delivery");
+        var number = await ada.CheckOutAsync("Cash on delivery", Path.Combine(OutputFolder("screenshots"), "checkout-390x844.png"));
 
         // The simulated kitchen moves the order along (its reminders fire late on a busy machine); the page follows it
         // through the hub without a reload.

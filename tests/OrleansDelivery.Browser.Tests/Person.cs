@@ -125,7 +125,7 @@ public sealed partial class Person(string name, IBrowserContext context, IPage p
     }
 
     /// <summary>From the cart to a placed order, delivered on foot; returns the order number the page shows.</summary>
-    public async Task<string> CheckOutAsync(string payment)
+    public async Task<string> CheckOutAsync(string payment, string? screenshot = null)
     {
         await Nav("Cart").ClickAsync();
         await Assertions.Expect(Heading).ToHaveTextAsync("Your cart");
@@ -135,6 +135,11 @@ public sealed partial class Person(string name, IBrowserContext context, IPage p
         await Field("Delivery address").FillAsync("1 Test Street, Testville");
         await Page.GetByLabel(payment).CheckAsync();
         await Assertions.Expect(Page.GetByText("Total:")).ToContainTextAsync("delivery €2.50");
+        if (screenshot is not null)
+        {
+            await SaveScreenshotAsync(screenshot);
+        }
+
         await ClickAsync("Place order");
 
         await Assertions.Expect(Heading).ToHaveTextAsync(OrderHeading());

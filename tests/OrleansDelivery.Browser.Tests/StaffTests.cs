@@ -65,6 +65,7 @@ public sealed class StaffTests(StaffKitchenHost host, Chromium chromium) : Brows
         }
 
         await Assertions.Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await admin.SaveScreenshotAsync(Path.Combine(OutputFolder("screenshots"), "staff-board-390x844.png"));
         await Assertions.Expect(barbara.Step("Delivered")).ToContainTextAsync("at ");
         await Assertions.Expect(barbara.Page.GetByRole(AriaRole.Heading, new() { Name = "Rate this order" })).ToBeVisibleAsync();
     }

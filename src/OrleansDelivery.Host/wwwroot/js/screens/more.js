@@ -118,7 +118,7 @@ export async function staffBoard({ main, query: params, context }) {
     const tr = h("tr", { "data-order": entry.number },
       h("td", {}, entry.number),
       h("td", {}, words(entry.status)),
-      h("td", {}, `${entry.itemCount} items · ${money(entry.totalPrice, entry.currency)}`),
+      h("td", {}, `${entry.itemCount} item${entry.itemCount === 1 ? "" : "s"} · ${money(entry.totalPrice, entry.currency)}`),
       h("td", {}, `${words(entry.deliveryMethod)}${entry.deliveryAddress ? `, ${entry.deliveryAddress}` : ""}`),
       h("td", {}, when(entry.placedAt)),
       h("td", {}, move));
@@ -137,7 +137,7 @@ export async function staffBoard({ main, query: params, context }) {
   const refresh = h("button", { type: "button", class: "secondary" }, "Refresh");
   refresh.addEventListener("click", () => context.refresh());
   fill(main, h("h1", {}, "Staff board"), tabs, box, h("div", { class: "actions" }, refresh),
-    rows.length ? h("table", {},
+    rows.length ? h("table", { class: "stack" },
       h("caption", { class: "muted" }, `${board.total} order${board.total === 1 ? "" : "s"}`),
       h("thead", {}, h("tr", {}, ["Order", "Status", "Contents", "Delivery", "Placed", "Action"].map(t => h("th", { scope: "col" }, t)))),
       h("tbody", {}, rows)) : h("p", {}, "No orders here."));

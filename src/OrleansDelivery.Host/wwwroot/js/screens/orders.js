@@ -321,7 +321,7 @@ export async function history({ main, query: params, context }) {
     h("td", {}, when(order.times.placedAt)),
     h("td", {}, words(order.status)),
     h("td", {}, money(order.totalPrice, order.currency)));
-  const table = (caption, items) => h("table", {}, h("caption", { class: "muted" }, caption),
+  const table = (caption, items) => h("table", { class: "stack" }, h("caption", { class: "muted" }, caption),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Order"), h("th", { scope: "col" }, "Placed"), h("th", { scope: "col" }, "Status"), h("th", { scope: "col" }, "Total"))),
     h("tbody", {}, items.map(row)));
   const pages = Math.max(1, Math.ceil(orders.total / size));
