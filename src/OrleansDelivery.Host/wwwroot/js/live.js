@@ -26,11 +26,29 @@ function build() {
       await subscribe(orderId);
     }
   });
-  hub.onclose(() => {
+  hub.onclose(error => {
     announce("disconnected");
     connection = null;
+    // The automatic reconnect gave up (a long outage); keep trying slowly while someone is watching an order.
+    if (error && watched.size > 0) {
+      setTimeout(restart, 15000);
+    }
   });
   return hub;
+}
+
+async function restart() {
+  if (connection?.state === "Connected" || watched.size === 0) {
+    return;
+  }
+  try {
+    await connect();
+    for (const orderId of watched.keys()) {
+      await subscribe(orderId);
+    }
+  } catch {
+    setTimeout(restart, 30000);
+  }
 }
 
 function announce(state) {
