@@ -44,6 +44,7 @@ public sealed class ReturningCustomerTests(LiveKitchenHost host, Chromium chromi
             count => count == 1,
             TimeSpan.FromSeconds(30),
             "the delivered Margherita in the statistics chart");
+        await edsger.SaveScreenshotAsync(Path.Combine(OutputFolder("screenshots"), "statistics-390x844.png"));
 
         await edsger.Nav("For you").ClickAsync();
         await Assertions.Expect(edsger.Heading).ToHaveTextAsync("Recommended for you");

@@ -358,7 +358,7 @@ export async function statistics({ main, query: params, context }) {
     ["Average delivery", stats.averageDeliveryMinutes == null ? "—" : `${Math.round(stats.averageDeliveryMinutes)} min`],
   ];
   add(main, 
-    h("dl", { class: "times" }, figures.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value ?? "—"), h("span")])),
+    h("dl", { class: "figures" }, figures.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value ?? "—")])),
     h("h2", {}, "Top products"),
     barChart((stats.topProducts ?? []).map(p => [p.name, p.quantity]), "Top products by quantity"),
     h("h2", {}, "Delivery places"),
