@@ -1,5 +1,7 @@
 # Build and publish the node with the SDK, run it on the ASP.NET Core runtime image.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The host's build runs npm ci for the web client's browser libraries.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /repo
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY sql/ sql/

@@ -14,12 +14,13 @@ using OrleansDelivery.Host.Notifications;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
-using OrleansDelivery.Host.Staff;
-using OrleansDelivery.Host.Tracking;
 using OrleansDelivery.Host.Ratings;
 using OrleansDelivery.Host.Recommendations;
-using OrleansDelivery.Host.Statistics;
 using OrleansDelivery.Host.Selling;
+using OrleansDelivery.Host.Staff;
+using OrleansDelivery.Host.Statistics;
+using OrleansDelivery.Host.Tracking;
+using OrleansDelivery.Host.WebClient;
 using OrleansDelivery.Identity;
 using Scalar.AspNetCore;
 
@@ -74,6 +75,7 @@ public static class OrleansDeliveryHostExtensions
         app.UseExceptionHandler();
         app.UseRequestLimits();
         app.UseStatusCodePages();
+        app.UseWebClient();
         // The API description (/openapi/v1.json) and an interactive page to try it (/scalar).
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -100,6 +102,7 @@ public static class OrleansDeliveryHostExtensions
         {
             app.MapDevMailbox();
         }
+        app.MapWebClient();
         app.LogListeningAddressesOnStart();
         return app;
     }

@@ -5,7 +5,7 @@ using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|all] [--seconds N] [--no-reset-on-close]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|all] [--seconds N] [--reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -33,7 +33,7 @@ if (suite is "postgres" or "all")
 
 if (suite is "http" or "all")
 {
-    await HttpOrderFlowBenchmark.RunAsync(settings, noResetOnClose: args.Contains("--no-reset-on-close"));
+    await HttpOrderFlowBenchmark.RunAsync(settings, resetOnClose: args.Contains("--reset-on-close"));
 }
 
 if (suite is "hub" or "all")

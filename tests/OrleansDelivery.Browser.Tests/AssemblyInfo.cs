@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(OrleansDelivery.Browser.Tests.Chromium))]
