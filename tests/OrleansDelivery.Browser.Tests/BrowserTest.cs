@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace OrleansDelivery.Browser.Tests;
 
 /// <summary>
@@ -20,23 +18,6 @@ public abstract class BrowserTest(BrowserHost host, Chromium chromium) : IAsyncL
         var person = await Person.OpenAsync(chromium.Browser, Host.Address, name);
         _people.Add(person);
         return person;
-    }
-
-    /// <summary>
-    /// Whether the host answers <paramref name="method"/> <paramref name="path"/> at all: an anonymous call to an endpoint
-    /// that exists is refused as unauthenticated (401), while a missing one is 404 or 405.
-    /// </summary>
-    protected async Task<bool> EndpointExistsAsync(string path, string method = "POST")
-    {
-        using var client = new HttpClient { BaseAddress = Host.Address };
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method != "GET")
-        {
-            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-        }
-
-        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        return response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed);
     }
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
