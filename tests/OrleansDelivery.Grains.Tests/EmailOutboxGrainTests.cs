@@ -27,15 +27,18 @@ public sealed class EmailOutboxGrainTests(ClusterFixture fixture)
     public async Task A_refused_email_stays_queued_with_its_error_then_is_retried_until_sent_once()
     {
         var to = NewAddress();
-        fixture.Emails.Refuse(to, 3);
+        // Refused until the queue has been read: the retry timer (50 ms here) may already have tried again by then.
+        fixture.Emails.Refuse(to, int.MaxValue);
         var outbox = fixture.Grains.GetGrain<IEmailOutboxGrain>(EmailOutbox.KeyOf(to));
         var email = NewEmail(to);
 
         await outbox.EnqueueAsync(email);
         var queued = Assert.Single(await outbox.GetQueueAsync());
+        fixture.Emails.Refuse(to, 0);
         await Wait.UntilAsync(() => outbox.GetQueueAsync(), queue => queue.IsEmpty, TimeSpan.FromSeconds(30), "the outbox to empty");
 
-        Assert.Equal((email, 1), (queued.Email, queued.Attempts));
+        Assert.Equal(email, queued.Email);
+        Assert.InRange(queued.Attempts, 1, int.MaxValue);
         Assert.Contains("Try again later", queued.LastError, StringComparison.Ordinal);
         Assert.True(queued.NextAttemptAt > queued.QueuedAt);
         Assert.Equal(email.Id, Assert.Single(fixture.Emails.SentTo(to)).Id);
