@@ -78,7 +78,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         {
             customer.Login, customer.Email, customer.Phone, password, passwordConfirmation = password, firstName = "Ada", lastName = "Lovelace",
         }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await ExpectStatusAsync(response, HttpStatusCode.Accepted, Logs);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         return customer with { SignUpId = body.GetProperty("signUpId").GetGuid() };
     }
@@ -99,13 +99,27 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         using var anonymous = CreateClient();
         using var confirmed = await anonymous.PostAsJsonAsync(
             $"/api/auth/signup/{customer.SignUpId}/confirm", new { code = await ReadCodeAsync(customer.Email) }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
+        await ExpectStatusAsync(confirmed, HttpStatusCode.Created, Logs);
         using var signIn = await anonymous.PostAsJsonAsync("/api/auth/signin", new { login = customer.Login, password = customer.Password }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        await ExpectStatusAsync(signIn, HttpStatusCode.OK, Logs);
         var session = await signIn.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
         return (customer with { Id = session.GetProperty("customerId").GetGuid() }, client);
+    }
+
+    /// <summary>
+    /// Fails unless the response has the expected status, saying what the host answered and the errors it logged: a
+    /// helper's unexpected 500 under load is otherwise a bare status code with nothing to go on.
+    /// </summary>
+    public static async Task ExpectStatusAsync(HttpResponseMessage response, HttpStatusCode expected, CapturedLogs? logs = null)
+    {
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} answered "
+                + $"{(int)response.StatusCode}, not {(int)expected}: {body}\nHost errors:\n{string.Join("\n", logs?.RecentErrors(5) ?? [])}");
+        }
     }
 
     /// <summary>Signs in as the configured first admin (who may do everything staff may).</summary>
@@ -118,7 +132,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         client.Dispose();
         using var admin = await SignedInAdminAsync();
         using var promoted = await admin.PutAsJsonAsync($"/api/staff/customers/{customer.Id}/role", new { role = "Staff" }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.NoContent, promoted.StatusCode);
+        await ExpectStatusAsync(promoted, HttpStatusCode.NoContent, Logs);
         return (customer, await SignInAsync(customer.Login, customer.Password));
     }
 
@@ -127,7 +141,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
     {
         using var anonymous = CreateClient();
         using var signIn = await anonymous.PostAsJsonAsync("/api/auth/signin", new { login, password }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        await ExpectStatusAsync(signIn, HttpStatusCode.OK, Logs);
         var session = await signIn.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
@@ -182,10 +196,10 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
     {
         var product = await FindProductAsync(client, productName);
         using var added = await client.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        await ExpectStatusAsync(added, HttpStatusCode.OK);
         using var placed = await client.PostAsJsonAsync(
             "/api/orders", new { deliveryMethod = "Pickup", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        await ExpectStatusAsync(placed, HttpStatusCode.Created);
         return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
@@ -194,12 +208,12 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
     {
         var product = await FindProductAsync(client, productName);
         using var added = await client.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity = 1 }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        await ExpectStatusAsync(added, HttpStatusCode.OK);
         using var placed = await client.PostAsJsonAsync("/api/orders", new
         {
             deliveryMethod = "OnFoot", deliveryAddress = "12 Baker Street, London", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType,
         }, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        await ExpectStatusAsync(placed, HttpStatusCode.Created);
         return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 
@@ -213,7 +227,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         {
             var id = (await FindProductAsync(client, product)).GetProperty("id").GetGuid();
             using var put = await client.PutAsJsonAsync($"/api/cart/items/{id}", new { quantity }, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            await ExpectStatusAsync(put, HttpStatusCode.OK);
         }
 
         using var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
@@ -225,7 +239,7 @@ public sealed class DeliveryApplication : WebApplicationFactory<Program>
         };
         checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var placed = await client.SendAsync(checkout, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        await ExpectStatusAsync(placed, HttpStatusCode.Created);
         return await placed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
     }
 

@@ -63,6 +63,14 @@ public sealed class PostgresJourneyTests
                 using var cancel = await client.PostAsJsonAsync($"/api/orders/{cancelled}/cancel", new { reason = "Plans changed" }, Cancellation);
                 Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
             }
+
+            // The board hears of the delivery through a stream; the node is stopped only once it has, since what it is
+            // about is the board's state outliving the node, not an event still in flight when the node stops.
+            await Wait.UntilAsync(
+                () => staff.GetFromJsonAsync<JsonElement>("/api/staff/orders?status=Delivered", Cancellation),
+                board => board.GetProperty("items").EnumerateArray().Any(e => e.GetProperty("orderId").GetGuid() == delivered),
+                TimeSpan.FromSeconds(30),
+                "the first node's order board to show the delivery");
         }
 
         // A new node on the same database: the session, the orders and the customer are all read back from PostgreSQL.
