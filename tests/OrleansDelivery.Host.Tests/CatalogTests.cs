@@ -32,6 +32,22 @@ public sealed class CatalogTests(DeliveryApplication app) : IClassFixture<Delive
     }
 
     [Fact]
+    public async Task Every_demo_category_picture_is_served_as_an_image()
+    {
+        var categories = await GetJsonAsync("/api/categories");
+        using var client = app.CreateClient();
+
+        foreach (var category in categories.GetProperty("items").EnumerateArray())
+        {
+            var pictureUrl = category.GetProperty("pictureUrl").GetString()!;
+            using var picture = await client.GetAsync(pictureUrl, TestContext.Current.CancellationToken);
+            Assert.True(picture.StatusCode == HttpStatusCode.OK, $"{pictureUrl} answered {(int)picture.StatusCode}");
+            Assert.Equal("image/svg+xml", picture.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(category.GetProperty("name").GetString()!, await picture.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Browsing_a_category_pages_through_its_products_in_name_order()
     {
         await AllProductsListedAsync();
