@@ -24,6 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the silos' outboxes sent, and which addresses refuse for a while.</summary>
     public RecordingEmailSender Emails { get; } = new();
 
+    /// <summary>The sandbox gateway the silos charge through, recording refunds and able to fail them for a while.</summary>
+    public RecordingPaymentGateway Payments { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -33,7 +36,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage("PubSubStore");
             silo.UseInMemoryReminderService();
             silo.AddMemoryStreams(StreamProviders.Events);
-            silo.Services.AddSingleton<IPaymentGateway, SandboxPaymentGateway>();
+            silo.Services.AddSingleton<IPaymentGateway>(Payments);
+            silo.Services.Configure<PaymentOptions>(payments =>
+            {
+                payments.RefundRetryDelay = TimeSpan.FromMilliseconds(50);
+                payments.MaxRefundRetryDelay = TimeSpan.FromMilliseconds(200);
+            });
             silo.Services.AddSingleton<IEmailSender>(Emails);
             silo.Services.AddSingleton(Options.Create(new EmailOutboxOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(200) }));
         });

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansDelivery.Catalog;
 using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Payments;
+using OrleansDelivery.Testing;
 
 namespace OrleansDelivery.Grains.Tests;
 
@@ -114,6 +116,32 @@ public sealed class PaymentGrainTests(ClusterFixture fixture)
         Assert.NotNull(refunded.Times.RefundedAt);
         Assert.Equal(PaymentStatus.Cancelled, cancelled.Status);
         Assert.Equal(PaymentStatus.Refunded, (await paid.GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task A_refund_the_gateway_does_not_take_is_retried_until_it_does_and_made_once()
+    {
+        var (order, payment) = await PlacedAsync(PaymentType.Card);
+        var approved = Assert.IsType<CardPaymentResult.Approved>(await payment.PayByCardAsync(Card(SandboxPaymentGateway.ApprovedCard)));
+        await order.PaymentChangedAsync(approved.Payment);
+        var reminders = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        fixture.Payments.FailRefunds(order.GetPrimaryKey(), int.MaxValue);
+
+        var cancelled = Assert.IsType<TransitionResult.Changed>(await order.CancelAsync("customer", null)).Order;
+        var whileFailing = (await payment.GetAsync())!;
+        var reminderWhileFailing = await reminders.ReadRows(payment.GetGrainId());
+        fixture.Payments.FailRefunds(order.GetPrimaryKey(), 0);
+        var refunded = await Wait.UntilAsync(() => order.GetAsync(), view => view!.Payment!.Status == PaymentStatus.Refunded, TimeSpan.FromSeconds(30), "the retried refund to reach the order");
+
+        Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
+        Assert.Equal(PaymentStatus.Confirmed, cancelled.Payment!.Status);
+        Assert.Contains("refund is pending", cancelled.Payment.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(PaymentStatus.Confirmed, whileFailing.Status);
+        Assert.Single(reminderWhileFailing.Reminders);
+        Assert.NotNull(refunded!.Payment!.RefundReference);
+        Assert.Null(refunded.Payment.FailureReason);
+        Assert.Single(fixture.Payments.RefundsOf(order.GetPrimaryKey()));
+        Assert.Empty((await reminders.ReadRows(payment.GetGrainId())).Reminders);
     }
 
     [Fact]

@@ -8,16 +8,33 @@ namespace OrleansDelivery.Grains.Payments;
 
 /// <summary>
 /// The single writer of one order's payment (key: the order id). Not reentrant: a charge's checks, its gateway call
-/// and its write happen in one turn, so two attempts at once cannot both charge the card.
+/// and its write happen in one turn, so two attempts at once cannot both charge the card. A refund the gateway does not
+/// take is never dropped: it is recorded as due, with a reminder that outlives the silo, and retried with doubling waits
+/// (the gateway's idempotency key makes a retry after an unknown outcome safe) until the gateway takes it.
 /// </summary>
 public sealed partial class PaymentGrain(
     [PersistentState("payment")] IPersistentState<PaymentState> payment,
     IPaymentGateway gateway,
     IOptions<PaymentOptions> options,
     TimeProvider time,
-    ILogger<PaymentGrain> logger) : Grain, IPaymentGrain
+    ILogger<PaymentGrain> logger) : Grain, IPaymentGrain, IRemindable
 {
+    private const string RefundReminder = "refund-retry";
+    private static readonly TimeSpan RefundReminderPeriod = TimeSpan.FromMinutes(5);
+
+    private IGrainTimer? _refundRetry;
+
     private Guid OrderId => this.GetPrimaryKey();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (payment.State.RefundDue)
+        {
+            ScheduleRefundRetry();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<PaymentView> RequestAsync(PaymentRequest request)
     {
@@ -207,11 +224,11 @@ public sealed partial class PaymentGrain(
         var now = time.GetUtcNow();
         switch (state.Status)
         {
-            case PaymentStatus.Confirmed:
-                var refundReference = await gateway.RefundAsync(
-                    new GatewayRefund($"{OrderId:N}-refund", state.GatewayReference ?? OrderId.ToString("N"), state.Amount, state.Currency), CancellationToken.None);
-                await SaveAsync(state with { Status = PaymentStatus.Refunded, RefundReference = refundReference, Times = state.Times with { RefundedAt = now } });
-                LogRefunded(logger, OrderId, state.Amount, state.Currency, by);
+            case PaymentStatus.Confirmed when !state.RefundDue:
+                // The reminder first: whatever happens to this silo from here on, the refund is tried again.
+                await this.RegisterOrUpdateReminder(RefundReminder, RefundReminderPeriod, RefundReminderPeriod);
+                await SaveAsync(state with { RefundDue = true });
+                await TryRefundAsync(by);
                 break;
             case PaymentStatus.Requested or PaymentStatus.Processing or PaymentStatus.Failed:
                 await SaveAsync(state with { Status = PaymentStatus.Cancelled, Times = state.Times with { CancelledAt = now } });
@@ -243,6 +260,100 @@ public sealed partial class PaymentGrain(
                 return new PaymentChangeResult.Changed(View());
             default:
                 return new PaymentChangeResult.Refused($"The payment is {state.Status} and cannot be confirmed.");
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RefundReminder)
+        {
+            return;
+        }
+
+        if (payment.State.RefundDue)
+        {
+            await RetryRefundAsync(CancellationToken.None);
+        }
+        else
+        {
+            await ForgetRefundReminderAsync();
+        }
+    }
+
+    /// <summary>Asks the gateway for the refund; true when it took it and the payment is Refunded.</summary>
+    private async Task<bool> TryRefundAsync(string by)
+    {
+        var state = payment.State;
+        string refundReference;
+        try
+        {
+            // One key for every try of this refund: a gateway that did refund but failed to answer does not refund twice.
+            refundReference = await gateway.RefundAsync(
+                new GatewayRefund($"{OrderId:N}-refund", state.GatewayReference ?? OrderId.ToString("N"), state.Amount, state.Currency), CancellationToken.None);
+        }
+        catch (PaymentGatewayException error)
+        {
+            var failed = state.FailedRefunds + 1;
+            await SaveAsync(state with
+            {
+                FailedRefunds = failed,
+                FailureReason = "The refund is pending: the payment gateway did not answer. It is tried again automatically.",
+            });
+            var wait = RefundBackoff(failed);
+            LogRefundFailed(logger, error, OrderId, failed, wait);
+            ScheduleRefundRetry(wait);
+            return false;
+        }
+
+        await SaveAsync(state with
+        {
+            Status = PaymentStatus.Refunded,
+            RefundDue = false,
+            RefundReference = refundReference,
+            FailureReason = null,
+            Times = state.Times with { RefundedAt = time.GetUtcNow() },
+        });
+        LogRefunded(logger, OrderId, state.Amount, state.Currency, by);
+        await ForgetRefundReminderAsync();
+        return true;
+    }
+
+    /// <summary>A retry on the timer or the reminder: when it succeeds, the order learns its payment was refunded.</summary>
+    private async Task RetryRefundAsync(CancellationToken cancellationToken)
+    {
+        if (payment.State.RefundDue && await TryRefundAsync("refund retry"))
+        {
+            _refundRetry?.Dispose();
+            _refundRetry = null;
+            await GrainFactory.GetGrain<IOrderGrain>(OrderId).PaymentChangedAsync(View()).WaitAsync(cancellationToken);
+        }
+    }
+
+    private void ScheduleRefundRetry(TimeSpan? wait = null)
+    {
+        var due = wait ?? RefundBackoff(Math.Max(payment.State.FailedRefunds, 1));
+        if (_refundRetry is null)
+        {
+            _refundRetry = this.RegisterGrainTimer(RetryRefundAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+        }
+        else
+        {
+            _refundRetry.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan RefundBackoff(int failures)
+    {
+        var settings = options.Value;
+        var doubled = settings.RefundRetryDelay * Math.Pow(2, Math.Min(failures - 1, 30));
+        return doubled < settings.MaxRefundRetryDelay ? doubled : settings.MaxRefundRetryDelay;
+    }
+
+    private async Task ForgetRefundReminderAsync()
+    {
+        if (await this.GetReminder(RefundReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -283,6 +394,9 @@ public sealed partial class PaymentGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: the bank reported the QR payment {Reference} failed")]
     private static partial void LogBankFailed(ILogger logger, Guid orderId, string reference);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: the payment gateway did not take the refund (failure {Failures}); trying again in {Wait}")]
+    private static partial void LogRefundFailed(ILogger logger, Exception error, Guid orderId, int failures, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: refunded {Amount} {Currency} (cancelled by {By})")]
     private static partial void LogRefunded(ILogger logger, Guid orderId, decimal amount, string currency, string by);

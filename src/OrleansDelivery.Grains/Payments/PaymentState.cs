@@ -58,6 +58,17 @@ public sealed record PaymentState
 
     [Id(15)]
     public List<string> IssuedQrReferences { get; init; } = [];
+
+    /// <summary>
+    /// The order was cancelled after it was paid, and the gateway has not yet taken the refund: it is tried again until
+    /// it does (the payment stays Confirmed, since the money is still held, until then).
+    /// </summary>
+    [Id(16)]
+    public bool RefundDue { get; init; }
+
+    /// <summary>Refunds tried and not taken by the gateway.</summary>
+    [Id(17)]
+    public int FailedRefunds { get; init; }
 }
 
 internal static class PaymentStateMapping

@@ -22,6 +22,10 @@ public static class PaymentServices
         services.AddOptions<PaymentOptions>()
             .Bind(section)
             .Validate(options => options.Timeout > TimeSpan.Zero, "Payments:Timeout must be a positive duration, such as 00:15:00.")
+            .Validate(options => options.RefundRetryDelay > TimeSpan.Zero, "Payments:RefundRetryDelay must be a positive duration, such as 00:00:30.")
+            .Validate(
+                options => options.MaxRefundRetryDelay >= options.RefundRetryDelay,
+                "Payments:MaxRefundRetryDelay must be at least Payments:RefundRetryDelay, such as 00:10:00.")
             .ValidateOnStart();
         services.AddOptions<PaymentWebhookOptions>().Bind(section);
         services.TryAddSingleton<IPaymentGateway, SandboxPaymentGateway>();
