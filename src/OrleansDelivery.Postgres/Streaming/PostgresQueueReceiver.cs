@@ -52,6 +52,7 @@ public sealed partial class PostgresQueueReceiver : IQueueAdapterReceiver
         _position.StartedAt = _checkpoint + 1;
         _signal = _store.Notifications.SignalOf(_queueId);
         _signal.Set();
+        _store.StartedReading(_queueId);
         LogStarted(_logger, _store.Log.ProviderName, _queueId, _checkpoint);
     }
 
@@ -120,7 +121,11 @@ public sealed partial class PostgresQueueReceiver : IQueueAdapterReceiver
         }
     }
 
-    public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+    public Task Shutdown(TimeSpan timeout)
+    {
+        _store.StoppedReading(_queueId);
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stream provider {ProviderName} reads queue {QueueId} after checkpoint {Checkpoint}")]
     private static partial void LogStarted(ILogger logger, string providerName, int queueId, long checkpoint);

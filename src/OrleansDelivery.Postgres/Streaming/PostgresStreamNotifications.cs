@@ -103,12 +103,12 @@ public sealed partial class PostgresStreamNotifications(PostgresStreamLog log, T
                 }
 
                 failures = 0;
+                WakeAll();
                 lock (_lock)
                 {
                     _listening.TrySetResult();
                 }
 
-                WakeAll();
                 try
                 {
                     while (true)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
     private readonly Serializer _serializer;
     private readonly NpgsqlDataSource? _ownedDataSource;
     private readonly ILogger<PostgresStreamStore> _logger;
+    private readonly ConcurrentDictionary<int, bool> _reading = new();
 
     private PostgresStreamStore(
         PostgresStreamLog log,
@@ -36,6 +38,13 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
     public PostgresStreamLog Log { get; }
 
     public PostgresStreamNotifications Notifications { get; }
+
+    /// <summary>The queues this node reads now (Orleans' balancer decides), for health pages and tests.</summary>
+    public IReadOnlyList<int> QueuesReading => [.. _reading.Keys.Order()];
+
+    internal void StartedReading(int queueId) => _reading[queueId] = true;
+
+    internal void StoppedReading(int queueId) => _reading.TryRemove(queueId, out _);
 
     internal static PostgresStreamStore Create(IServiceProvider services, string name)
     {
