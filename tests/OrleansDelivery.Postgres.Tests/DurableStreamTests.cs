@@ -60,6 +60,7 @@ public sealed class DurableStreamTests(PostgresClusterFixture fixture)
         var fourth = live.Distinct()[3];
 
         // With the small cache the first events are purged by now, so the rewind is read from the table.
+        var tableReads = TableReads(provider);
         var rewound = new Recorder();
         await stream.SubscribeAsync(rewound.OnNextAsync, new Orleans.Providers.Streams.Common.EventSequenceTokenV2(fourth.Sequence));
         await stream.OnNextAsync(11);
@@ -67,6 +68,10 @@ public sealed class DurableStreamTests(PostgresClusterFixture fixture)
         await Wait.UntilAsync(() => Task.FromResult(rewound.Distinct().Count), count => count >= 8, Cap, "the rewound subscriber to catch up");
         Assert.Equal(Enumerable.Range(4, 8), rewound.Distinct().Select(e => e.Value));
         Assert.Equal(live.Distinct().Skip(3).Take(7).Select(e => e.Sequence), rewound.Distinct().Take(7).Select(e => e.Sequence));
+        if (provider == PostgresCluster.SmallCacheStreams)
+        {
+            Assert.True(TableReads(provider) > tableReads, "the rewind past the small cache should have read the table");
+        }
     }
 
     [Fact]
@@ -81,6 +86,8 @@ public sealed class DurableStreamTests(PostgresClusterFixture fixture)
         Assert.Equal(Enumerable.Range(0, PostgresCluster.DurableQueueCount), readers.SelectMany(q => q).Order());
         Assert.All(readers, queues => Assert.NotEmpty(queues));
     }
+
+    private long TableReads(string provider) => fixture.Cluster.Silos.Sum(silo => Store(silo.ServiceProvider, provider).TableReads);
 
     internal static PostgresStreamStore Store(IServiceProvider silo, string provider = PostgresCluster.DurableStreams) =>
         silo.GetRequiredKeyedService<PostgresStreamStore>(provider);

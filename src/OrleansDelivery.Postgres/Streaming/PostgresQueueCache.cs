@@ -84,6 +84,7 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
     /// <summary>A page of one stream's messages from the table, and where the next page starts.</summary>
     private (IReadOnlyList<IBatchContainer> Page, long Next) ReadTable(StreamId streamId, long from, long before)
     {
+        store.CountTableRead();
         var stored = store.Log.ReadStream(queueId, streamId, from, before, TablePage);
         var next = stored.Count < TablePage ? before : stored[^1].Sequence + 1;
         return ([.. stored.Select(store.ToContainer).OfType<IBatchContainer>()], next);

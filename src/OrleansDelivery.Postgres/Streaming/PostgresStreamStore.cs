@@ -20,6 +20,7 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
     private readonly NpgsqlDataSource? _ownedDataSource;
     private readonly ILogger<PostgresStreamStore> _logger;
     private readonly ConcurrentDictionary<int, bool> _reading = new();
+    private long _tableReads;
 
     private PostgresStreamStore(
         PostgresStreamLog log,
@@ -41,6 +42,11 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
 
     /// <summary>The queues this node reads now (Orleans' balancer decides), for health pages and tests.</summary>
     public IReadOnlyList<int> QueuesReading => [.. _reading.Keys.Order()];
+
+    /// <summary>How many pages rewinds (and subscribers that fell behind the cache) have read from the table.</summary>
+    public long TableReads => Interlocked.Read(ref _tableReads);
+
+    internal void CountTableRead() => Interlocked.Increment(ref _tableReads);
 
     internal void StartedReading(int queueId) => _reading[queueId] = true;
 
