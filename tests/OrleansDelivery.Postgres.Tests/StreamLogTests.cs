@@ -37,6 +37,20 @@ public sealed class StreamLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_appended_together_are_numbered_in_the_order_given()
+    {
+        var log = Log();
+        await Append(log, 0, StreamId.Create("orders", "a"), 1);
+
+        var last = await log.AppendAsync(
+            0, [.. Enumerable.Range(2, 3).Select(i => new PendingMessage(StreamId.Create("orders", $"s{i}"), 1, [(byte)i]))], Cancellation);
+
+        Assert.Equal(4, last);
+        var read = await log.ReadAsync(0, 0, 100, Cancellation);
+        Assert.Equal([(1L, (byte)1, "a"), (2, 2, "s2"), (3, 3, "s3"), (4, 4, "s4")], read.Select(m => (m.Sequence, m.Payload[0], m.StreamId.GetKeyAsString())));
+    }
+
+    [Fact]
     public async Task Concurrent_producers_of_one_queue_get_gap_free_sequences_in_commit_order()
     {
         var log = Log();

@@ -76,7 +76,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IQueueAd
 
         var queue = _mapper.GetQueueForStream(streamId);
         var payload = _store.Serialize(new PostgresStreamPayload(items, requestContext));
-        await _store.Log.AppendAsync(QueueNumber(queue), streamId, items.Count, payload, CancellationToken.None);
+        await _store.Appender.AppendAsync(QueueNumber(queue), new PendingMessage(streamId, items.Count, payload));
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new PostgresQueueReceiver(

@@ -4,6 +4,9 @@ using Npgsql;
 
 namespace OrleansDelivery.Postgres.Streaming;
 
+/// <summary>A message about to be appended: a batch of events of one stream, serialized.</summary>
+public sealed record PendingMessage(StreamId StreamId, int EventCount, byte[] Payload);
+
 /// <summary>One message of a queue's log as stored: a batch of events of one stream, numbered within its queue.</summary>
 public sealed record StoredStreamMessage(int QueueId, long Sequence, StreamId StreamId, DateTimeOffset AppendedAt, byte[] Payload);
 
@@ -33,31 +36,43 @@ public sealed class PostgresStreamLog(NpgsqlDataSource dataSource, string servic
     /// <summary>
     /// Appends one batch to a queue and notifies the queue's reader; returns the batch's sequence once committed.
     /// </summary>
-    public async Task<long> AppendAsync(int queueId, StreamId streamId, int eventCount, byte[] payload, CancellationToken cancellationToken)
+    public async Task<long> AppendAsync(int queueId, StreamId streamId, int eventCount, byte[] payload, CancellationToken cancellationToken) =>
+        await AppendAsync(queueId, [new PendingMessage(streamId, eventCount, payload)], cancellationToken);
+
+    /// <summary>
+    /// Appends several batches to one queue in one statement, numbered in the order given, with one notification;
+    /// returns the sequence of the last once committed.
+    /// </summary>
+    public async Task<long> AppendAsync(int queueId, IReadOnlyList<PendingMessage> messages, CancellationToken cancellationToken)
     {
-        // The counter upsert locks the queue's row until the statement's transaction commits, so producers of one
-        // queue take turns there: each gets last_sequence + 1, a failed append rolls its number back, and a reader
-        // that has seen n has seen everything before n. The notification is sent on commit, with the row.
+        ArgumentOutOfRangeException.ThrowIfZero(messages.Count);
+
+        // The counter upsert locks the queue's row until the statement's transaction commits, so appenders of one
+        // queue take turns there: each takes the next numbers, a failed append rolls its numbers back, and a reader
+        // that has seen n has seen everything before n. The notification is sent on commit, with the rows.
         await using var command = dataSource.CreateCommand("""
             WITH counter AS (
                 INSERT INTO orleans_stream_queues AS q (service_id, provider_name, queue_id, last_sequence)
-                VALUES ($1, $2, $3, 1)
-                ON CONFLICT ON CONSTRAINT orleans_stream_queues_pk DO UPDATE SET last_sequence = q.last_sequence + 1
+                VALUES ($1, $2, $3, $4)
+                ON CONFLICT ON CONSTRAINT orleans_stream_queues_pk DO UPDATE SET last_sequence = q.last_sequence + $4
                 RETURNING last_sequence
             ), appended AS (
                 INSERT INTO orleans_stream_messages
                     (service_id, provider_name, queue_id, sequence, stream_namespace, stream_key, event_count, appended_at, payload)
-                SELECT $1, $2, $3, counter.last_sequence, $4, $5, $6, $7, $8 FROM counter
+                SELECT $1, $2, $3, counter.last_sequence - $4 + m.position, m.stream_namespace, m.stream_key, m.event_count, $5, m.payload
+                FROM counter, unnest($6::text[], $7::text[], $8::integer[], $9::bytea[])
+                    WITH ORDINALITY AS m(stream_namespace, stream_key, event_count, payload, position)
                 RETURNING sequence
             )
-            SELECT appended.sequence, pg_notify($9, $3::text) FROM appended
+            SELECT max(appended.sequence), pg_notify($10, $3::text) FROM appended
             """);
         AddQueue(command, queueId);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId.GetNamespace() ?? "" });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId.GetKeyAsString() });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = eventCount });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = messages.Count });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = payload });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.StreamId.GetNamespace() ?? "")] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. messages.Select(m => m.StreamId.GetKeyAsString())] });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. messages.Select(m => m.EventCount)] });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. messages.Select(m => m.Payload)] });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = NotificationChannel });
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

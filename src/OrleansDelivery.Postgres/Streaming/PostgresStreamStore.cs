@@ -33,12 +33,15 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
         _ownedDataSource = ownedDataSource;
         _serializer = serializer;
         _logger = loggerFactory.CreateLogger<PostgresStreamStore>();
+        Appender = new PostgresStreamAppender(log);
         Notifications = new PostgresStreamNotifications(log, time, loggerFactory.CreateLogger<PostgresStreamNotifications>());
     }
 
     public PostgresStreamLog Log { get; }
 
     public PostgresStreamNotifications Notifications { get; }
+
+    internal PostgresStreamAppender Appender { get; }
 
     /// <summary>The queues this node reads now (Orleans' balancer decides), for health pages and tests.</summary>
     public IReadOnlyList<int> QueuesReading => [.. _reading.Keys.Order()];
@@ -105,6 +108,7 @@ public sealed partial class PostgresStreamStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Appender.DisposeAsync();
         await Notifications.DisposeAsync();
         if (_ownedDataSource is not null)
         {
