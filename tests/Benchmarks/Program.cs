@@ -4,8 +4,9 @@ using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
+using OrleansDelivery.Benchmarks.Streams;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|all] [--seconds N] [--reset-on-close]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|streams|http|hub|all] [--seconds N] [--reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -29,6 +30,11 @@ if (suite is "memory" or "all")
 if (suite is "postgres" or "all")
 {
     await GrainWriteBenchmark.RunAsync(settings);
+}
+
+if (suite is "streams" or "all")
+{
+    await StreamLatencyBenchmark.RunAsync(settings);
 }
 
 if (suite is "http" or "all")

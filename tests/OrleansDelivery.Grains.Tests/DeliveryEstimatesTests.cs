@@ -63,4 +63,35 @@ public sealed class DeliveryEstimatesTests(ClusterFixture fixture)
         Assert.Equal(3, cooking.Items.Single(entry => entry.OrderId == id).Sequence);
         Assert.DoesNotContain((await board.GetAsync(OrderStatus.Confirmed, 1, 100)).Items, entry => entry.OrderId == id);
     }
+
+    [Fact]
+    public async Task The_board_ignores_a_repeated_or_stale_event_of_an_order()
+    {
+        var order = await ConfirmedOrderAsync();
+        var confirmed = (await order.GetAsync())!;
+        await order.AdvanceAsync(OrderStatus.Cooking, "staff");
+        var cooking = (await order.GetAsync())!;
+        var board = fixture.Grains.GetGrain<IOrderBoardGrain>(IOrderBoardGrain.Key);
+        await Wait.UntilAsync(
+            () => board.GetAsync(OrderStatus.Cooking, 1, 100),
+            page => page.Items.Any(entry => entry.OrderId == order.GetPrimaryKey()),
+            TimeSpan.FromSeconds(30),
+            "the board to show the order cooking");
+
+        // As a durable stream redelivers after a failover: the same change again, and an older one. Then another
+        // order, published after them on the same stream: once it shows, the two before it have been handled.
+        var allOrders = fixture.Cluster.Client.GetStreamProvider(Streaming.StreamProviders.Events)
+            .GetStream<OrderView>(StreamId.Create(OrderStreams.AllOrders, OrderStreams.AllKey));
+        await allOrders.OnNextAsync(cooking);
+        await allOrders.OnNextAsync(confirmed);
+        var fence = await ConfirmedOrderAsync();
+        await Wait.UntilAsync(
+            () => board.GetAsync(OrderStatus.Confirmed, 1, 100),
+            page => page.Items.Any(entry => entry.OrderId == fence.GetPrimaryKey()),
+            TimeSpan.FromSeconds(30),
+            "the next order to reach the board");
+
+        var entry = (await board.GetAsync(null, 1, 100_000)).Items.Where(e => e.OrderId == order.GetPrimaryKey()).ToList();
+        Assert.Equal([(OrderStatus.Cooking, 3L)], entry.Select(e => (e.Status, e.Sequence)));
+    }
 }

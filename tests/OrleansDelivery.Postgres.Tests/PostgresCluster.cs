@@ -1,5 +1,6 @@
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using OrleansDelivery.Postgres.Streaming;
 
 namespace OrleansDelivery.Postgres.Tests;
 
@@ -10,6 +11,14 @@ namespace OrleansDelivery.Postgres.Tests;
 internal static class PostgresCluster
 {
     public const string Streams = "test-streams";
+
+    /// <summary>The durable PostgreSQL stream provider, on the silos and the client.</summary>
+    public const string DurableStreams = "durable";
+
+    /// <summary>The same provider with a cache so small that rewinds are read from the table.</summary>
+    public const string SmallCacheStreams = "durable-small-cache";
+
+    public const int DurableQueueCount = 4;
 
     public static async Task<InProcessTestCluster> StartAsync(string connectionString, short silos = 2, string serviceId = "postgres-tests")
     {
@@ -22,6 +31,8 @@ internal static class PostgresCluster
             silo.AddPostgresGrainStorage(Orleans.Providers.ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME);
             silo.UsePostgresReminders();
             silo.AddMemoryStreams(Streams);
+            silo.AddPostgresStreams(DurableStreams, streams => streams.QueueCount = DurableQueueCount, FastPulling);
+            silo.AddPostgresStreams(SmallCacheStreams, streams => (streams.QueueCount, streams.CacheSize) = (DurableQueueCount, 16), FastPulling);
 
             // The product's membership timings (Cluster:Membership defaults): a dead silo is declared in seconds.
             silo.Configure<ClusterMembershipOptions>(membership =>
@@ -31,12 +42,21 @@ internal static class PostgresCluster
                 membership.EnableConnectionLivenessCheck = false;
             });
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(Streams));
+        builder.ConfigureClient(client =>
+        {
+            client.AddMemoryStreams(Streams);
+            client.AddPostgresStreams(DurableStreams, streams => (streams.ConnectionString, streams.QueueCount) = (connectionString, DurableQueueCount));
+            client.AddPostgresStreams(SmallCacheStreams, streams => (streams.ConnectionString, streams.QueueCount) = (connectionString, DurableQueueCount));
+        });
 
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
     }
+
+    // As the product polls: an idle poll of a PostgreSQL queue costs no round trip.
+    private static void FastPulling(ISiloPersistentStreamConfigurator streams) =>
+        streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(20)));
 }
 
 /// <summary>One two-silo cluster on one migrated database, shared by the tests of a collection; each test uses fresh keys.</summary>

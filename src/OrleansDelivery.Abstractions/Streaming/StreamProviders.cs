@@ -4,7 +4,8 @@ namespace OrleansDelivery.Streaming;
 public static class StreamProviders
 {
     /// <summary>
-    /// Order and customer events. Memory streams in every mode for now; the cluster issue puts them on PostgreSQL.
+    /// Order, customer and catalogue events: memory streams in <c>Localhost</c> mode, durable PostgreSQL queues in
+    /// <c>Postgres</c> mode (OrleansDelivery.Postgres/Streaming).
     /// </summary>
     public const string Events = "events";
 }

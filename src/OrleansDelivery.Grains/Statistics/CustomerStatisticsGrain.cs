@@ -75,9 +75,10 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
 
     public async Task OnNextAsync(OrderView item, StreamSequenceToken? token = null)
     {
-        // Events may arrive twice or late: the status history's length says which view of an order is newest.
+        // Events arrive twice (durable streams deliver at least once) or late: the order's gap-free sequence, which
+        // its grain stamps on each change, says which view is newest, and one already applied changes nothing.
         statistics.State.Orders.TryGetValue(item.Id, out var known);
-        if (known is not null && known.StatusHistory.Length >= item.StatusHistory.Length)
+        if (known is not null && known.StatusHistory[^1].Sequence >= item.StatusHistory[^1].Sequence)
         {
             return;
         }

@@ -1,5 +1,6 @@
 using Orleans.Configuration;
 using OrleansDelivery.Postgres;
+using OrleansDelivery.Postgres.Streaming;
 using OrleansDelivery.Streaming;
 
 namespace OrleansDelivery.Host.Cluster;
@@ -59,8 +60,20 @@ public static class ClusterHostingExtensions
 
             // Each queue is polled on this period: it bounds how late a status change reaches a tracking client
             // (the default, 100 ms, is most of a push's latency), at the cost of polling idle queues more often.
-            silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
+            // PostgreSQL queues answer an idle poll from memory (a NOTIFY marks a queue worth reading), so the short
+            // period costs no round trips there.
+            if (settings.Mode == ClusterMode.Postgres)
+            {
+                silo.AddPostgresStreams(
+                    StreamProviders.Events,
+                    streams => builder.Configuration.GetSection(PostgresStreamOptions.Section).Bind(streams),
+                    streams => streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
+            }
+            else
+            {
+                silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
+                    agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
+            }
         });
 
         return builder;
