@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Payments;
 
@@ -15,6 +16,7 @@ public sealed partial class PaymentGrain(
     IPaymentGateway gateway,
     IOptions<PaymentOptions> options,
     TimeProvider time,
+    DeliveryMetrics metrics,
     ILogger<PaymentGrain> logger) : Grain, IPaymentGrain
 {
     private Guid OrderId => this.GetPrimaryKey();
@@ -73,6 +75,7 @@ public sealed partial class PaymentGrain(
         catch (PaymentGatewayException error)
         {
             LogGatewayFailed(logger, error, OrderId, attempt);
+            metrics.PaymentOutcome(PaymentType.Card, "gateway_failed");
             await SaveAsync(payment.State with { Status = PaymentStatus.Requested, FailureReason = "The payment gateway did not answer." });
             return new CardPaymentResult.GatewayFailed(View(), "The payment gateway did not answer; nothing was charged. Try again in a moment.");
         }
@@ -90,6 +93,7 @@ public sealed partial class PaymentGrain(
                     Times = payment.State.Times with { ConfirmedAt = now },
                 });
                 LogCardApproved(logger, OrderId, approved.Brand, card.Last4, state.Amount, state.Currency);
+                metrics.PaymentOutcome(PaymentType.Card, "approved");
                 return new CardPaymentResult.Approved(View());
             case ChargeOutcome.Declined declined:
                 await SaveAsync(payment.State with
@@ -100,6 +104,7 @@ public sealed partial class PaymentGrain(
                     Times = payment.State.Times with { FailedAt = now },
                 });
                 LogCardDeclined(logger, OrderId, declined.Brand, card.Last4, declined.Reason);
+                metrics.PaymentOutcome(PaymentType.Card, "declined");
                 return new CardPaymentResult.Declined(View(), declined.Reason);
             default:
                 throw new InvalidOperationException($"Unknown charge outcome {outcome.GetType().Name}.");
@@ -172,6 +177,7 @@ public sealed partial class PaymentGrain(
                 Times = state.Times with { ConfirmedAt = now },
             });
             LogBankConfirmed(logger, OrderId, notification.Reference);
+            metrics.PaymentOutcome(PaymentType.QrCode, "bank_confirmed");
             return new BankNotificationResult.Applied(View(), Repeated: false);
         }
 
@@ -193,6 +199,7 @@ public sealed partial class PaymentGrain(
             Times = state.Times with { FailedAt = now },
         });
         LogBankFailed(logger, OrderId, notification.Reference);
+        metrics.PaymentOutcome(PaymentType.QrCode, "bank_failed");
         return new BankNotificationResult.Applied(View(), Repeated: false);
     }
 
@@ -212,6 +219,7 @@ public sealed partial class PaymentGrain(
                     new GatewayRefund($"{OrderId:N}-refund", state.GatewayReference ?? OrderId.ToString("N"), state.Amount, state.Currency), CancellationToken.None);
                 await SaveAsync(state with { Status = PaymentStatus.Refunded, RefundReference = refundReference, Times = state.Times with { RefundedAt = now } });
                 LogRefunded(logger, OrderId, state.Amount, state.Currency, by);
+                metrics.PaymentOutcome(state.Type, "refunded");
                 break;
             case PaymentStatus.Requested or PaymentStatus.Processing or PaymentStatus.Failed:
                 await SaveAsync(state with { Status = PaymentStatus.Cancelled, Times = state.Times with { CancelledAt = now } });
@@ -240,6 +248,7 @@ public sealed partial class PaymentGrain(
                 return new PaymentChangeResult.Changed(View());
             case PaymentStatus.Requested:
                 await SaveAsync(state with { Status = PaymentStatus.Confirmed, ConfirmedBy = by, Times = state.Times with { ConfirmedAt = time.GetUtcNow() } });
+                metrics.PaymentOutcome(state.Type, "confirmed_at_door");
                 return new PaymentChangeResult.Changed(View());
             default:
                 return new PaymentChangeResult.Refused($"The payment is {state.Status} and cannot be confirmed.");

@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using OrleansDelivery.Host.Operations;
 using OrleansDelivery.Postgres;
 using OrleansDelivery.Streaming;
 
@@ -61,6 +62,7 @@ public static class ClusterHostingExtensions
             // (the default, 100 ms, is most of a push's latency), at the cost of polling idle queues more often.
             silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
                 agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
+            silo.AddOrleansDeliveryOperations();
         });
 
         return builder;
