@@ -38,8 +38,9 @@ public static class OperationsEndpoints
         app.MapHealthChecks("/health/live", OperationsHostingExtensions.LivenessOptions).AllowAnonymous();
         app.MapHealthChecks("/health/ready", OperationsHostingExtensions.ReadinessOptions).AllowAnonymous();
 
-        var dashboard = app.MapOrleansDashboard(routePrefix: DashboardPath);
-        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        // Operators' tools, not the product's API: they stay out of the API description.
+        var dashboard = app.MapOrleansDashboard(routePrefix: DashboardPath).ExcludeFromDescription();
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         // Open only on a developer's machine; everywhere else, admins or the operator key.
         if (settings.OpenInDevelopment)
         {
