@@ -62,7 +62,7 @@ public static class ClusterHostingExtensions
             // (the default, 100 ms, is most of a push's latency), at the cost of polling idle queues more often.
             silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
                 agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
-            silo.AddOrleansDeliveryOperations();
+            silo.AddOrleansDeliveryOperations(builder.Configuration);
         });
 
         return builder;

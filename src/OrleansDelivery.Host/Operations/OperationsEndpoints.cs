@@ -38,19 +38,25 @@ public static class OperationsEndpoints
         app.MapHealthChecks("/health/live", OperationsHostingExtensions.LivenessOptions).AllowAnonymous();
         app.MapHealthChecks("/health/ready", OperationsHostingExtensions.ReadinessOptions).AllowAnonymous();
 
-        // Operators' tools, not the product's API: they stay out of the API description.
-        var dashboard = app.MapOrleansDashboard(routePrefix: DashboardPath).ExcludeFromDescription();
-        var metrics = app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
-        // Open only on a developer's machine; everywhere else, admins or the operator key.
-        if (settings.OpenInDevelopment)
+        // Operators' tools, not the product's API: they stay out of the API description, and are open only on a
+        // developer's machine; everywhere else, admins or the operator key.
+        var operatorTools = new List<IEndpointConventionBuilder> { app.MapPrometheusScrapingEndpoint("/metrics") };
+        if (settings.Dashboard)
         {
-            dashboard.AllowAnonymous();
-            metrics.AllowAnonymous();
+            operatorTools.Add(app.MapOrleansDashboard(routePrefix: DashboardPath));
         }
-        else
+
+        foreach (var tool in operatorTools)
         {
-            dashboard.RequireAuthorization(OperationsHostingExtensions.OperatorsPolicy);
-            metrics.RequireAuthorization(OperationsHostingExtensions.OperatorsPolicy);
+            tool.ExcludeFromDescription();
+            if (settings.OpenInDevelopment)
+            {
+                tool.AllowAnonymous();
+            }
+            else
+            {
+                tool.RequireAuthorization(OperationsHostingExtensions.OperatorsPolicy);
+            }
         }
 
         app.MapGroup("/api/staff/operations")

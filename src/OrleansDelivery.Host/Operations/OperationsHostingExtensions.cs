@@ -84,9 +84,13 @@ public static class OperationsHostingExtensions
     }
 
     /// <summary>The silo's part: the dashboard's collectors (its trace page, which streams logs, stays off) and trace propagation.</summary>
-    public static ISiloBuilder AddOrleansDeliveryOperations(this ISiloBuilder silo)
+    public static ISiloBuilder AddOrleansDeliveryOperations(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.AddDashboard(dashboard => dashboard.HideTrace = true);
+        if (configuration.GetValue<bool?>("Operations:Dashboard") ?? true)
+        {
+            silo.AddDashboard(dashboard => dashboard.HideTrace = true);
+        }
+
         silo.AddActivityPropagation();
         return silo;
     }
