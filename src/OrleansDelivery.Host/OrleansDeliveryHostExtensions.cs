@@ -11,6 +11,7 @@ using OrleansDelivery.Host.Health;
 using OrleansDelivery.Host.Hosting;
 using OrleansDelivery.Host.Identity;
 using OrleansDelivery.Host.Notifications;
+using OrleansDelivery.Host.Operations;
 using OrleansDelivery.Host.Orders;
 using OrleansDelivery.Host.Payments;
 using OrleansDelivery.Host.Problems;
@@ -34,6 +35,7 @@ public static class OrleansDeliveryHostExtensions
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
         builder.AddOrleansDeliverySilo(settings);
         builder.AddOrleansDeliveryEmail();
+        builder.AddOrleansDeliveryOperations(settings);
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -82,6 +84,7 @@ public static class OrleansDeliveryHostExtensions
         app.MapHealth();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapOperations();
         app.MapCatalog();
         app.MapAuth();
         app.MapMe();

@@ -3,10 +3,11 @@ using OrleansDelivery.Benchmarks.Calls;
 using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
+using OrleansDelivery.Benchmarks.Operations;
 using OrleansDelivery.Benchmarks.Postgres;
 using OrleansDelivery.Benchmarks.Streams;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|streams|http|hub|all] [--seconds N] [--reset-on-close]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|streams|http|hub|dashboard|all] [--seconds N] [--reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -45,6 +46,11 @@ if (suite is "http" or "all")
 if (suite is "hub" or "all")
 {
     await HubLoadBenchmark.RunAsync();
+}
+
+if (suite is "dashboard" or "all")
+{
+    await DashboardCostBenchmark.RunAsync(settings);
 }
 
 return 0;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using OrleansDelivery.Grains.Notifications;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Streaming;
 
@@ -42,6 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 payments.RefundRetryDelay = TimeSpan.FromMilliseconds(50);
                 payments.MaxRefundRetryDelay = TimeSpan.FromMilliseconds(200);
             });
+            silo.Services.AddDeliveryMetrics();
             silo.Services.AddSingleton<IEmailSender>(Emails);
             silo.Services.AddSingleton(Options.Create(new EmailOutboxOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(200) }));
         });

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansDelivery.Catalog;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Payments;
 using OrleansDelivery.Identity;
 using OrleansDelivery.Kitchen;
@@ -16,8 +18,12 @@ namespace OrleansDelivery.Grains.Orders;
 /// calls its payment grain (request, cancel, confirm at the door), never the other way round, and a durable reminder
 /// cancels a prepaid order whose payment does not arrive in time.
 /// </summary>
-public sealed class OrderGrain(
-    [PersistentState("order")] IPersistentState<OrderState> order, TimeProvider time, IOptions<PaymentOptions> payments) : Grain, IOrderGrain, IRemindable
+public sealed partial class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> order,
+    TimeProvider time,
+    IOptions<PaymentOptions> payments,
+    DeliveryMetrics metrics,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
     public const string OrderStreamNamespace = "orders";
     public const string CustomerOrdersStreamNamespace = "customer-orders";
@@ -68,6 +74,8 @@ public sealed class OrderGrain(
             DeliveryPrice = OrderTransitions.Delivery(placement.Delivery.Method).Price,
         };
         await order.WriteStateAsync();
+        metrics.OrderPlaced(placement.PaymentType, placement.Delivery.Method);
+        LogPlaced(logger, placement.Number, orderId, placement.CustomerId, placement.Lines.Sum(line => line.LineTotal) + order.State.DeliveryPrice, placement.Currency, placement.PaymentType, placement.Delivery.Method);
         await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
         if (OrderTransitions.IsPrepaid(placement.PaymentType))
         {
@@ -156,6 +164,7 @@ public sealed class OrderGrain(
             return View();
         }
 
+        var before = order.State.Payment;
         order.State = order.State with { Payment = payment };
         switch (payment.Status, order.State.Status)
         {
@@ -174,6 +183,7 @@ public sealed class OrderGrain(
                 break;
         }
 
+        NoteIfPaid(before, payment);
         return View();
     }
 
@@ -204,10 +214,12 @@ public sealed class OrderGrain(
 
     private async Task KeepPaymentAsync(PaymentView payment)
     {
-        if (order.State.Payment is null || order.State.Payment.Version < payment.Version)
+        var before = order.State.Payment;
+        if (before is null || before.Version < payment.Version)
         {
             order.State = order.State with { Payment = payment };
             await order.WriteStateAsync();
+            NoteIfPaid(before, payment);
         }
     }
 
@@ -305,6 +317,17 @@ public sealed class OrderGrain(
         var change = new OrderStatusChange(state.History.Count + 1, to, now, by);
         order.State = state with { Status = to, Times = times, History = [.. state.History, change] };
         await order.WriteStateAsync();
+        if (to == OrderStatus.Delivered)
+        {
+            metrics.OrderDelivered(method);
+            LogDelivered(logger, state.Order.Number, this.GetPrimaryKey(), method, by);
+        }
+        else if (to == OrderStatus.Cancelled)
+        {
+            metrics.OrderCancelled(by);
+            LogCancelled(logger, state.Order.Number, this.GetPrimaryKey(), by, state.CancellationReason);
+        }
+
         if (to is OrderStatus.Confirmed or OrderStatus.Cancelled && OrderTransitions.IsPrepaid(state.Order!.PaymentType))
         {
             await StopPaymentTimeoutAsync();
@@ -316,6 +339,29 @@ public sealed class OrderGrain(
         await streams.GetStream<OrderView>(StreamId.Create(CustomerOrdersStreamNamespace, view.CustomerId)).OnNextAsync(view);
         await streams.GetStream<OrderView>(StreamId.Create(OrderStreams.AllOrders, OrderStreams.AllKey)).OnNextAsync(view);
     }
+
+    /// <summary>Counts and logs the moment the order's payment is first seen confirmed, however it was paid.</summary>
+    private void NoteIfPaid(PaymentView? before, PaymentView after)
+    {
+        if (after.Status == PaymentStatus.Confirmed && before?.Status != PaymentStatus.Confirmed)
+        {
+            var placement = order.State.Order!;
+            metrics.OrderPaid(placement.PaymentType);
+            LogPaid(logger, placement.Number, this.GetPrimaryKey(), after.Amount, after.Currency, placement.PaymentType);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) placed by customer {CustomerId}: {Total} {Currency}, {PaymentType}, {DeliveryMethod}")]
+    private static partial void LogPlaced(ILogger logger, string number, Guid orderId, Guid customerId, decimal total, string currency, PaymentType paymentType, DeliveryMethod deliveryMethod);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) paid: {Amount} {Currency} by {PaymentType}")]
+    private static partial void LogPaid(ILogger logger, string number, Guid orderId, decimal amount, string currency, PaymentType paymentType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) cancelled by {By}: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, string number, Guid orderId, string by, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) delivered ({DeliveryMethod}, by {By})")]
+    private static partial void LogDelivered(ILogger logger, string number, Guid orderId, DeliveryMethod deliveryMethod, string by);
 
     private OrderView View()
     {

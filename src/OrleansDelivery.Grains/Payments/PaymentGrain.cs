@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Payments;
 
@@ -17,6 +18,7 @@ public sealed partial class PaymentGrain(
     IPaymentGateway gateway,
     IOptions<PaymentOptions> options,
     TimeProvider time,
+    DeliveryMetrics metrics,
     ILogger<PaymentGrain> logger) : Grain, IPaymentGrain, IRemindable
 {
     private const string RefundReminder = "refund-retry";
@@ -90,6 +92,7 @@ public sealed partial class PaymentGrain(
         catch (PaymentGatewayException error)
         {
             LogGatewayFailed(logger, error, OrderId, attempt);
+            metrics.PaymentOutcome(PaymentType.Card, "gateway_failed");
             await SaveAsync(payment.State with { Status = PaymentStatus.Requested, FailureReason = "The payment gateway did not answer." });
             return new CardPaymentResult.GatewayFailed(View(), "The payment gateway did not answer; nothing was charged. Try again in a moment.");
         }
@@ -107,6 +110,7 @@ public sealed partial class PaymentGrain(
                     Times = payment.State.Times with { ConfirmedAt = now },
                 });
                 LogCardApproved(logger, OrderId, approved.Brand, card.Last4, state.Amount, state.Currency);
+                metrics.PaymentOutcome(PaymentType.Card, "approved");
                 return new CardPaymentResult.Approved(View());
             case ChargeOutcome.Declined declined:
                 await SaveAsync(payment.State with
@@ -117,6 +121,7 @@ public sealed partial class PaymentGrain(
                     Times = payment.State.Times with { FailedAt = now },
                 });
                 LogCardDeclined(logger, OrderId, declined.Brand, card.Last4, declined.Reason);
+                metrics.PaymentOutcome(PaymentType.Card, "declined");
                 return new CardPaymentResult.Declined(View(), declined.Reason);
             default:
                 throw new InvalidOperationException($"Unknown charge outcome {outcome.GetType().Name}.");
@@ -189,6 +194,7 @@ public sealed partial class PaymentGrain(
                 Times = state.Times with { ConfirmedAt = now },
             });
             LogBankConfirmed(logger, OrderId, notification.Reference);
+            metrics.PaymentOutcome(PaymentType.QrCode, "bank_confirmed");
             return new BankNotificationResult.Applied(View(), Repeated: false);
         }
 
@@ -210,6 +216,7 @@ public sealed partial class PaymentGrain(
             Times = state.Times with { FailedAt = now },
         });
         LogBankFailed(logger, OrderId, notification.Reference);
+        metrics.PaymentOutcome(PaymentType.QrCode, "bank_failed");
         return new BankNotificationResult.Applied(View(), Repeated: false);
     }
 
@@ -257,6 +264,7 @@ public sealed partial class PaymentGrain(
                 return new PaymentChangeResult.Changed(View());
             case PaymentStatus.Requested:
                 await SaveAsync(state with { Status = PaymentStatus.Confirmed, ConfirmedBy = by, Times = state.Times with { ConfirmedAt = time.GetUtcNow() } });
+                metrics.PaymentOutcome(state.Type, "confirmed_at_door");
                 return new PaymentChangeResult.Changed(View());
             default:
                 return new PaymentChangeResult.Refused($"The payment is {state.Status} and cannot be confirmed.");
@@ -300,6 +308,7 @@ public sealed partial class PaymentGrain(
                 FailureReason = "The refund is pending: the payment gateway did not answer. It is tried again automatically.",
             });
             var wait = RefundBackoff(failed);
+            metrics.PaymentOutcome(state.Type, "refund_failed");
             LogRefundFailed(logger, error, OrderId, failed, wait);
             ScheduleRefundRetry(wait);
             return false;
@@ -314,6 +323,7 @@ public sealed partial class PaymentGrain(
             Times = state.Times with { RefundedAt = time.GetUtcNow() },
         });
         LogRefunded(logger, OrderId, state.Amount, state.Currency, by);
+        metrics.PaymentOutcome(state.Type, "refunded");
         await ForgetRefundReminderAsync();
         return true;
     }

@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Logging;
 using OrleansDelivery.Ratings;
 
 namespace OrleansDelivery.Grains.Ratings;
 
 /// <summary>The single writer of the low-rating alerts; one alert per order, whoever raises it how often.</summary>
-public sealed class LowRatingAlertsGrain([PersistentState("alerts")] IPersistentState<LowRatingAlertsState> alerts, TimeProvider time)
+public sealed partial class LowRatingAlertsGrain(
+    [PersistentState("alerts")] IPersistentState<LowRatingAlertsState> alerts, TimeProvider time, ILogger<LowRatingAlertsGrain> logger)
     : Grain, ILowRatingAlertsGrain
 {
     public async Task<LowRatingAlert> RaiseAsync(Guid orderId, string orderNumber, Guid customerId, int stars, string? comment, DateTimeOffset at)
@@ -16,6 +18,7 @@ public sealed class LowRatingAlertsGrain([PersistentState("alerts")] IPersistent
         var alert = new LowRatingAlert(Guid.NewGuid(), orderId, orderNumber, customerId, stars, comment, at, null, null);
         alerts.State = alerts.State with { Alerts = [.. alerts.State.Alerts, alert] };
         await alerts.WriteStateAsync();
+        LogLowRating(logger, orderNumber, orderId, stars, alert.Id);
         return alert;
     }
 
@@ -49,4 +52,7 @@ public sealed class LowRatingAlertsGrain([PersistentState("alerts")] IPersistent
         await alerts.WriteStateAsync();
         return acknowledged;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) rated {Stars} stars: low-rating alert {AlertId} raised")]
+    private static partial void LogLowRating(ILogger logger, string number, Guid orderId, int stars, Guid alertId);
 }

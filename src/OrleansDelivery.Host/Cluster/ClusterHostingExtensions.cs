@@ -1,4 +1,5 @@
 using Orleans.Configuration;
+using OrleansDelivery.Host.Operations;
 using OrleansDelivery.Postgres;
 using OrleansDelivery.Postgres.Streaming;
 using OrleansDelivery.Streaming;
@@ -74,6 +75,8 @@ public static class ClusterHostingExtensions
                 silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
                     agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
             }
+
+            silo.AddOrleansDeliveryOperations(builder.Configuration);
         });
 
         return builder;

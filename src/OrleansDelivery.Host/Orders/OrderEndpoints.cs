@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using OrleansDelivery.Cart;
 using OrleansDelivery.Host.Catalog;
 using OrleansDelivery.Host.Identity;
+using OrleansDelivery.Host.Operations;
 using OrleansDelivery.Host.Problems;
 using OrleansDelivery.Identity;
 using OrleansDelivery.Orders;
@@ -23,6 +24,7 @@ public static class OrderEndpoints
             .RequireAuthorization();
 
         group.MapPost("/", CheckoutAsync)
+            .AddEndpointFilter<CheckoutLatencyFilter>()
             .WithName("Checkout")
             .WithSummary("Places an order from the cart, reserving every line's stock; a retry with the same Idempotency-Key returns the same order.");
 

@@ -9,7 +9,7 @@ namespace OrleansDelivery.Host.WebClient;
 public static class WebClientEndpoints
 {
     // Catch-all paths that look like neither a file nor a server area.
-    private const string ClientRoute = "{*path:nonfile:regex(^(?!(api|hubs|openapi|health|scalar)(/|$)))}";
+    private const string ClientRoute = "{*path:nonfile:regex(^(?!(api|hubs|openapi|health|scalar|dashboard|metrics)(/|$)))}";
 
     public static WebApplication UseWebClient(this WebApplication app)
     {

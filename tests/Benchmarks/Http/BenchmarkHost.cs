@@ -21,10 +21,13 @@ internal sealed class BenchmarkHost : WebApplicationFactory<DemoCatalogSeeder>
     private readonly string _connectionString;
     private readonly Action<IServiceCollection> _configureServices;
 
-    public BenchmarkHost(string connectionString, Action<IServiceCollection> configureServices)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public BenchmarkHost(string connectionString, Action<IServiceCollection> configureServices, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _connectionString = connectionString;
         _configureServices = configureServices;
+        _settings = settings ?? new Dictionary<string, string?>();
         Port = FreePort();
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Port));
     }
@@ -48,6 +51,11 @@ internal sealed class BenchmarkHost : WebApplicationFactory<DemoCatalogSeeder>
         // The host logs nothing per request at Information; Warning only keeps start-up (migrations, seeding) off the report.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:OrleansDelivery", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(_configureServices);
     }
 

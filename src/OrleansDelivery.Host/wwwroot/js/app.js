@@ -8,6 +8,7 @@ import * as account from "./screens/account.js";
 import * as shop from "./screens/shop.js";
 import * as orders from "./screens/orders.js";
 import * as more from "./screens/more.js";
+import * as operations from "./screens/operations.js";
 
 const routes = [
   [/^\/$/, shop.catalogue],
@@ -26,6 +27,7 @@ const routes = [
   [/^\/sales$/, more.sales, { signedIn: true }],
   [/^\/profile$/, account.profile, { signedIn: true }],
   [/^\/staff$/, more.staffBoard, { signedIn: true, staff: true }],
+  [/^\/staff\/operations$/, operations.operations, { signedIn: true, staff: true }],
 ];
 
 const context = {
@@ -147,7 +149,7 @@ document.addEventListener("click", event => {
     return;
   }
   const url = new URL(link.href, location.href);
-  if (url.origin !== location.origin || /^\/(api|hubs|openapi|health|scalar)(\/|$)/.test(url.pathname)) {
+  if (url.origin !== location.origin || /^\/(api|hubs|openapi|health|scalar|dashboard|metrics)(\/|$)/.test(url.pathname)) {
     return;
   }
   event.preventDefault();

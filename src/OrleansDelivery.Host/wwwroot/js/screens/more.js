@@ -136,7 +136,9 @@ export async function staffBoard({ main, query: params, context }) {
   const rows = board.items.map(row);
   const refresh = h("button", { type: "button", class: "secondary" }, "Refresh");
   refresh.addEventListener("click", () => context.refresh());
-  fill(main, h("h1", {}, "Staff board"), tabs, box, h("div", { class: "actions" }, refresh),
+  const links = h("p", {}, h("a", { href: "/staff/operations" }, "Business view"),
+    context.me?.role === "Admin" ? [" · ", h("a", { href: "/dashboard/" }, "Orleans Dashboard")] : null);
+  fill(main, h("h1", {}, "Staff board"), links, tabs, box, h("div", { class: "actions" }, refresh),
     rows.length ? h("table", { class: "stack" },
       h("caption", { class: "muted" }, `${board.total} order${board.total === 1 ? "" : "s"}`),
       h("thead", {}, h("tr", {}, ["Order", "Status", "Contents", "Delivery", "Placed", "Action"].map(t => h("th", { scope: "col" }, t)))),
