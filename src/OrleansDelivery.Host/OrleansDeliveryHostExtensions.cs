@@ -32,7 +32,7 @@ public static class OrleansDeliveryHostExtensions
     public static WebApplicationBuilder AddOrleansDelivery(this WebApplicationBuilder builder)
     {
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
-        builder.AddOrleansDeliverySilo(settings);
+        builder.AddOrleansDeliveryCluster(settings);
         builder.AddOrleansDeliveryEmail();
         builder.Services.AddSingleton<HostClock>();
         builder.Services.AddProblemDetails();

@@ -12,6 +12,19 @@ public static class ClusterHostingExtensions
     /// </summary>
     public static readonly TimeSpan StreamPullingPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// The Orleans side of a node, by <see cref="ClusterSettings.Role"/>: a co-hosted silo, or a client of the silos.
+    /// Either way the node's services see <see cref="IGrainFactory"/> and <see cref="IClusterClient"/> alike.
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansDeliveryCluster(this WebApplicationBuilder builder, ClusterSettings settings)
+    {
+        // A stopping silo deactivates its grains, and the projections write their state as they go.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        return settings.Role == ClusterRole.Frontend
+            ? builder.AddOrleansDeliveryFrontend(settings)
+            : builder.AddOrleansDeliverySilo(settings);
+    }
+
     public static WebApplicationBuilder AddOrleansDeliverySilo(this WebApplicationBuilder builder, ClusterSettings settings)
     {
         builder.Services.AddSingleton(settings);
@@ -61,6 +74,36 @@ public static class ClusterHostingExtensions
             // (the default, 100 ms, is most of a push's latency), at the cost of polling idle queues more often.
             silo.AddMemoryStreams(StreamProviders.Events, streams => streams.ConfigurePullingAgent(agent =>
                 agent.Configure(options => options.GetQueueMsgsTimerPeriod = StreamPullingPeriod)));
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The web tier alone, as an Orleans client of the silos: it finds their gateways in the PostgreSQL membership
+    /// table (<see cref="ClusterSettings.Mode"/> must be Postgres, which <see cref="ClusterSettings"/> checks).
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansDeliveryFrontend(this WebApplicationBuilder builder, ClusterSettings settings)
+    {
+        builder.Services.AddSingleton(settings);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = settings.ClusterId;
+                cluster.ServiceId = settings.ServiceId;
+            });
+            client.UsePostgresClustering(settings.PostgresConnectionString!);
+            // A silo that dies drops out of the gateway list at the next refresh (Orleans: 1 minute); until then the
+            // client keeps trying its dead gateway for new connections.
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = settings.Membership.TableRefreshTimeout);
+
+            // The client's stream provider must match the silos' by name and kind: the durable PostgreSQL provider
+            // replaces this line (client.AddPostgresStreams) wherever the silos use it.
+            client.AddMemoryStreams(StreamProviders.Events);
+
+            // A front-end started before any silo (or while every silo restarts) waits for one rather than failing.
+            client.UseConnectionRetryFilter<GatewayRetryFilter>();
         });
 
         return builder;
