@@ -91,7 +91,11 @@ public static class PostgresSiloBuilderExtensions
         {
             options.Invariant = NpgsqlInvariant;
             options.DataSource = services.GetRequiredService<NpgsqlDataSource>();
-            options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
+            // Orleans' own stream pub-sub state (producers, subscribers) has constructors System.Text.Json cannot bind,
+            // so a rendezvous grain that moved to another silo could not read it back; Orleans' JSON serializer can.
+            options.GrainStorageSerializer = name == ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME
+                ? ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services)
+                : ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
         }));
 
         // Replaces the provider AddAdoNetGrainStorage registered under this name (the last keyed registration wins);
