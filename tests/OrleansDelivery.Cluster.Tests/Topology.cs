@@ -99,6 +99,33 @@ public sealed class Topology
         return (string?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
+    /// <summary>The nodes run the Release build of the host; rebuilt here when a source file is newer than it.</summary>
+    public async Task BuildHostIfStaleAsync(CancellationToken cancellationToken)
+    {
+        var host = new FileInfo(Path.Combine(RepositoryRoot, "src", "OrleansDelivery.Host", "bin", "Release", "net10.0", "OrleansDelivery.Host.dll"));
+        var newestSource = new[] { "*.cs", "*.csproj", "*.json", "*.sql", "*.js" }
+            .SelectMany(pattern => Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), pattern, SearchOption.AllDirectories))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.Contains("node_modules", StringComparison.Ordinal))
+            .Max(File.GetLastWriteTimeUtc);
+        if (host.Exists && host.LastWriteTimeUtc >= newestSource)
+        {
+            return;
+        }
+
+        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", Path.Combine(RepositoryRoot, "src", "OrleansDelivery.Host")])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = await build.StandardOutput.ReadToEndAsync(cancellationToken);
+        await build.WaitForExitAsync(cancellationToken);
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The Release build of the host failed:{Environment.NewLine}{output}");
+        }
+    }
+
     public string LogOf(string node) => Path.Combine(StateDirectory, "logs", $"{node}.log");
 
     private static int HttpPort(string node) => node switch
@@ -153,7 +180,11 @@ public sealed class TopologyFixture : IAsyncLifetime
 {
     public Topology Topology { get; } = Topology.Create();
 
-    public async ValueTask InitializeAsync() => await Topology.StartAsync(CancellationToken.None);
+    public async ValueTask InitializeAsync()
+    {
+        await Topology.BuildHostIfStaleAsync(CancellationToken.None);
+        await Topology.StartAsync(CancellationToken.None);
+    }
 
     public async ValueTask DisposeAsync()
     {

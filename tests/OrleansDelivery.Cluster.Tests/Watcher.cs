@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace OrleansDelivery.Cluster.Tests;
+
+/// <summary>
+/// A customer's live-tracking connection (WebSockets, as the web client uses it), first opened on
+/// <paramref name="firstNode"/>. When the connection drops it reconnects through nginx and subscribes to each watched
+/// order again after the last step it saw, as the web client does. Keeps every step received per order.
+/// </summary>
+public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, SortedSet<long>> _steps = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private HubConnection? _connection;
+
+    /// <summary>How many times the connection dropped and was opened again through nginx.</summary>
+    public int Reconnects { get; private set; }
+
+    /// <summary>Whether the current connection was opened through nginx (after a reconnect) rather than the first node.</summary>
+    public Uri? CurrentAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken) => _connection = await ConnectAsync(firstNode, cancellationToken);
+
+    public async Task WatchAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _steps.TryAdd(orderId, []);
+        }
+
+        await SubscribeAsync(_connection!, orderId, cancellationToken);
+    }
+
+    /// <summary>The steps received for an order, in order.</summary>
+    public IReadOnlyList<long> StepsOf(Guid orderId)
+    {
+        lock (_gate)
+        {
+            return [.. _steps[orderId]];
+        }
+    }
+
+    public IReadOnlyList<Guid> Watched
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _steps.Keys];
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task<HubConnection> ConnectAsync(Uri node, CancellationToken cancellationToken)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(node, "hubs/orders"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        connection.On<JsonElement>("OrderUpdated", Receive);
+        connection.Closed += _ => ReconnectAsync();
+        await connection.StartAsync(cancellationToken);
+        CurrentAddress = node;
+        return connection;
+    }
+
+    private async Task ReconnectAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await ConnectAsync(nginx, _stopping.Token);
+                foreach (var orderId in Watched)
+                {
+                    await SubscribeAsync(connection, orderId, _stopping.Token);
+                }
+
+                _connection = connection;
+                Reconnects++;
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await Task.Delay(500, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task SubscribeAsync(HubConnection connection, Guid orderId, CancellationToken cancellationToken)
+    {
+        long after;
+        lock (_gate)
+        {
+            after = _steps[orderId].Count == 0 ? 0 : _steps[orderId].Max;
+        }
+
+        var missed = await connection.InvokeAsync<JsonElement[]>("SubscribeOrder", orderId, after, cancellationToken);
+        foreach (var update in missed)
+        {
+            Receive(update);
+        }
+    }
+
+    private void Receive(JsonElement update)
+    {
+        lock (_gate)
+        {
+            var orderId = update.GetProperty("orderId").GetGuid();
+            if (_steps.TryGetValue(orderId, out var steps))
+            {
+                steps.Add(update.GetProperty("sequence").GetInt64());
+            }
+        }
+    }
+}
