@@ -31,7 +31,19 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
             _steps.TryAdd(orderId, []);
         }
 
-        await SubscribeAsync(_connection!, orderId, cancellationToken);
+        // The connection may be down or being replaced by a reconnect; the new one takes the subscription.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SubscribeAsync(_connection!, orderId, cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && attempt < 600)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     /// <summary>The steps received for an order, in order.</summary>
