@@ -73,6 +73,7 @@ public static class OrleansDeliveryHostExtensions
     public static WebApplication MapOrleansDelivery(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseFreezeGuard();
         app.UseRequestLimits();
         app.UseStatusCodePages();
         app.UseWebClient();

@@ -1,11 +1,12 @@
 using OrleansDelivery.Benchmarks;
 using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Cluster;
 using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
 using OrleansDelivery.Benchmarks.Postgres;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|all] [--seconds N] [--reset-on-close]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|http|hub|cluster|all] [--seconds N] [--reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -39,6 +40,11 @@ if (suite is "http" or "all")
 if (suite is "hub" or "all")
 {
     await HubLoadBenchmark.RunAsync();
+}
+
+if (suite is "cluster" or "all")
+{
+    await ClusterBenchmark.RunAsync(settings);
 }
 
 return 0;

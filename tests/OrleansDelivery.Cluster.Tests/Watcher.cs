@@ -11,6 +11,8 @@ namespace OrleansDelivery.Cluster.Tests;
 /// </summary>
 public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisposable
 {
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, SortedSet<long>> _steps = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -39,7 +41,7 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
                 await SubscribeAsync(_connection!, orderId, cancellationToken);
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException && attempt < 600)
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && attempt < 60)
             {
                 await Task.Delay(200, cancellationToken);
             }
@@ -88,8 +90,11 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
             })
             .Build();
         connection.On<JsonElement>("OrderUpdated", Receive);
-        connection.Closed += _ => ReconnectAsync();
-        await connection.StartAsync(cancellationToken);
+        // Only the connection in use reconnects; one dropped half-way through a reconnect is simply replaced.
+        connection.Closed += _ => ReferenceEquals(connection, _connection) ? ReconnectAsync() : Task.CompletedTask;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AttemptTimeout);
+        await connection.StartAsync(timeout.Token);
         CurrentAddress = node;
         return connection;
     }
@@ -98,9 +103,10 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
     {
         while (!_stopping.IsCancellationRequested)
         {
+            HubConnection? connection = null;
             try
             {
-                var connection = await ConnectAsync(nginx, _stopping.Token);
+                connection = await ConnectAsync(nginx, _stopping.Token);
                 foreach (var orderId in Watched)
                 {
                     await SubscribeAsync(connection, orderId, _stopping.Token);
@@ -110,8 +116,13 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
                 Reconnects++;
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception) when (!_stopping.IsCancellationRequested)
             {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                }
+
                 await Task.Delay(500, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -125,7 +136,10 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
             after = _steps[orderId].Count == 0 ? 0 : _steps[orderId].Max;
         }
 
-        var missed = await connection.InvokeAsync<JsonElement[]>("SubscribeOrder", orderId, after, cancellationToken);
+        // A node on its way out may never answer; the next attempt goes over whichever connection is current then.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AttemptTimeout);
+        var missed = await connection.InvokeAsync<JsonElement[]>("SubscribeOrder", orderId, after, timeout.Token);
         foreach (var update in missed)
         {
             Receive(update);

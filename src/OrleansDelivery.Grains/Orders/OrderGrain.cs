@@ -31,6 +31,9 @@ public sealed class OrderGrain(
         ArgumentNullException.ThrowIfNull(placement);
         if (order.State.Order is not null)
         {
+            // A retried checkout (same Idempotency-Key) whose first attempt was cut off by a failover after the order
+            // was written: make sure the customer's history lists it, which that attempt may not have got to.
+            await GrainFactory.GetGrain<ICustomerGrain>(order.State.Order.CustomerId).AddOrderAsync(this.GetPrimaryKey());
             return new PlaceResult.Placed(View());
         }
 

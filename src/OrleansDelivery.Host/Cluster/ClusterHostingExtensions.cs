@@ -56,6 +56,9 @@ public static class ClusterHostingExtensions
                         postgres.ConnectionString = settings.PostgresConnectionString!;
                         postgres.ApplyMigrationsOnStartup = settings.MigrateOnStartup;
                     });
+                    // Only a silo among others can be declared dead behind its back while frozen.
+                    builder.Services.AddSingleton<FreezeGuard>();
+                    builder.Services.AddHostedService(services => services.GetRequiredService<FreezeGuard>());
                     break;
             }
 
