@@ -89,7 +89,7 @@ public sealed class Load : IAsyncDisposable
     {
         var target = _orders.Count + count;
         await OrleansDelivery.Testing.Wait.UntilAsync(() => Task.FromResult(_orders.Count), n => n >= target || !_regressions.IsEmpty, TimeSpan.FromMinutes(2), what);
-        Assert.Empty(_regressions);
+        AssertNoRegressions();
     }
 
     public async Task StopAsync()
@@ -102,7 +102,7 @@ public sealed class Load : IAsyncDisposable
     public async Task VerifyAsync(CancellationToken cancellationToken)
     {
         var log = TestContext.Current.TestOutputHelper!;
-        Assert.Empty(_regressions);
+        AssertNoRegressions();
 
         // Every acknowledged order is there, at least at the step it was acknowledged at.
         var finalSteps = new Dictionary<Guid, long>();
@@ -180,6 +180,8 @@ public sealed class Load : IAsyncDisposable
         _staff.Dispose();
         _stop.Dispose();
     }
+
+    private void AssertNoRegressions() => Assert.True(_regressions.IsEmpty, string.Join(Environment.NewLine, _regressions));
 
     private static long LastSequence(JsonElement order) =>
         order.GetProperty("statusHistory").EnumerateArray().Max(change => change.GetProperty("sequence").GetInt64());
@@ -259,7 +261,7 @@ public sealed class Load : IAsyncDisposable
         catch (Exception exception)
         {
             // A customer who gives up is a failure of the cluster, not of the load: the test reports it.
-            _regressions.Enqueue($"customer {customer.CustomerId} gave up: {exception}");
+            _regressions.Enqueue($"customer {customer.CustomerId} gave up: {exception.GetType().Name}: {exception.Message}");
         }
     }
 

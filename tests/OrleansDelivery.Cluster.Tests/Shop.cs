@@ -7,8 +7,11 @@ using System.Text.RegularExpressions;
 
 namespace OrleansDelivery.Cluster.Tests;
 
-/// <summary>An answer the load saw that was not what the request asked for, with whether it said when to retry.</summary>
-public sealed record Failure(string Request, int Status, bool RetryAfter, string Detail);
+/// <summary>
+/// An answer the load saw that was not what the request asked for: whether it said when to retry, and whether it
+/// answered a retry (a non-idempotent request replayed after a 503 may meet its own first attempt's effect).
+/// </summary>
+public sealed record Failure(string Request, int Status, bool RetryAfter, string Detail, bool Retried = false);
 
 /// <summary>
 /// A customer or a member of staff talking HTTP to the cluster (through nginx unless told otherwise), as the web client
@@ -104,7 +107,7 @@ public sealed partial class Shop(Uri baseAddress, ConcurrentQueue<Failure> failu
                 }
 
                 var retryAfter = response.Headers.RetryAfter?.Delta;
-                failures.Enqueue(new Failure($"{method} {path}", (int)response.StatusCode, retryAfter is not null, await response.Content.ReadAsStringAsync(cancellationToken)));
+                failures.Enqueue(new Failure($"{method} {path}", (int)response.StatusCode, retryAfter is not null, await response.Content.ReadAsStringAsync(cancellationToken), attempt > 1));
                 var retriable = response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null
                     || (response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout && (method == HttpMethod.Get || method == HttpMethod.Put || idempotencyKey is not null));
                 if (!retriable || attempt >= 40)

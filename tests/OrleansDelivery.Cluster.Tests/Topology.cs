@@ -189,9 +189,10 @@ public sealed class TopologyFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Topology.StopAsync(CancellationToken.None);
+        // The logs stay for whoever reads a failure; the database goes.
         try
         {
-            Directory.Delete(Topology.StateDirectory, recursive: true);
+            Directory.Delete(Path.Combine(Topology.StateDirectory, "postgres"), recursive: true);
         }
         catch (IOException)
         {

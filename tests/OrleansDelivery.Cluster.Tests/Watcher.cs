@@ -34,14 +34,17 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
         }
 
         // The connection may be down or being replaced by a reconnect; the new one takes the subscription.
-        for (var attempt = 1; ; attempt++)
+        // A node that is stopping keeps its WebSockets open while it drains, refusing calls meanwhile: keep trying
+        // until it closes them and the reconnect through nginx takes over.
+        var trying = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try
             {
                 await SubscribeAsync(_connection!, orderId, cancellationToken);
                 return;
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested && attempt < 60)
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && trying.Elapsed < TimeSpan.FromMinutes(2))
             {
                 await Task.Delay(200, cancellationToken);
             }
