@@ -33,6 +33,7 @@ public sealed class Load : IAsyncDisposable
     private readonly ConcurrentQueue<string> _regressions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _workers = [];
+    private readonly List<Task> _subscriptions = [];
     private Shop _staff = null!;
     private int _checkoutsRefused;
 
@@ -96,10 +97,21 @@ public sealed class Load : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await Task.WhenAll(_workers);
+        List<Task> subscriptions;
+        lock (_subscriptions)
+        {
+            subscriptions = [.. _subscriptions];
+        }
+
+        // Subscriptions still trying when the load stops end with it; those that failed show in the tracking check.
+        await Task.WhenAll(subscriptions).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>The checks every failover test makes once the load has stopped.</summary>
-    public async Task VerifyAsync(CancellationToken cancellationToken)
+    /// <param name="trackingMustCatchUp">
+    /// Whether every tracking connection must end with every step; when not, the ones that lag are only reported.
+    /// </param>
+    public async Task VerifyAsync(CancellationToken cancellationToken, bool trackingMustCatchUp = true)
     {
         var log = TestContext.Current.TestOutputHelper!;
         AssertNoRegressions();
@@ -143,6 +155,16 @@ public sealed class Load : IAsyncDisposable
             foreach (var orderId in watcher.Watched.Where(finalSteps.ContainsKey))
             {
                 var expected = Enumerable.Range(1, (int)finalSteps[orderId]).Select(n => (long)n).ToList();
+                if (!trackingMustCatchUp)
+                {
+                    if (!watcher.StepsOf(orderId).SequenceEqual(expected))
+                    {
+                        log.WriteLine($"KNOWN LIMIT: tracking of order {orderId} has [{string.Join(",", watcher.StepsOf(orderId))}] of 1..{finalSteps[orderId]} (reconnected {watcher.Reconnects} times)");
+                    }
+
+                    continue;
+                }
+
                 await OrleansDelivery.Testing.Wait.UntilAsync(
                     () => Task.FromResult(watcher.StepsOf(orderId)),
                     steps => steps.SequenceEqual(expected),
@@ -235,7 +257,11 @@ public sealed class Load : IAsyncDisposable
                 var order = new AcknowledgedOrder(placed.Value.GetProperty("id").GetGuid(), customer);
                 Acknowledge(order, placed.Value);
                 _orders[order.Id] = order;
-                await watcher.WatchAsync(order.Id, stop);
+                // Subscribing may wait out a draining node; the customer does not stand still meanwhile.
+                lock (_subscriptions)
+                {
+                    _subscriptions.Add(watcher.WatchAsync(order.Id, stop));
+                }
 
                 foreach (var step in StaffSteps)
                 {
