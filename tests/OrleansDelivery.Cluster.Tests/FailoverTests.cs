@@ -114,8 +114,10 @@ public sealed class FailoverTests(TopologyFixture fixture)
         // subscriptions can stall behind stream pub-sub calls to silos that are leaving (see docs/architecture.md).
         await load.VerifyAsync(Cancellation, trackingMustCatchUp: false);
         // A staff move replayed after a 503 may find its first attempt applied: its 409 is the answer to a duplicate.
+        // The scarce dish selling out is the load's design, not an error.
         Assert.All(load.Failures, failure => Assert.True(
-            failure is { Status: 503, RetryAfter: true } or { Status: 409, Retried: true },
+            failure is { Status: 503, RetryAfter: true } or { Status: 409, Retried: true }
+                || (failure is { Status: 409, Request: "POST /api/orders" } && failure.Detail.Contains("in stock", StringComparison.Ordinal)),
             $"{failure.Request} answered {failure.Status}{(failure.RetryAfter ? "" : " without Retry-After")}: {failure.Detail}"));
 
         // Every silo was stopped once, so every projection was deactivated and wrote its state on the way out (the

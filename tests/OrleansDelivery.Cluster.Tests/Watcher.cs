@@ -133,10 +133,14 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
 
     private async Task SubscribeAsync(HubConnection connection, Guid orderId, CancellationToken cancellationToken)
     {
-        long after;
+        // After the last step of the unbroken run from 1: a live step may have arrived before the missed ones did.
+        long after = 0;
         lock (_gate)
         {
-            after = _steps[orderId].Count == 0 ? 0 : _steps[orderId].Max;
+            while (_steps[orderId].Contains(after + 1))
+            {
+                after++;
+            }
         }
 
         // A node on its way out may never answer; the next attempt goes over whichever connection is current then.
