@@ -160,7 +160,8 @@ public sealed class Load : IAsyncDisposable
         // Every tracking connection ends up with every step of its orders, none missing, whichever node it was on.
         foreach (var watcher in _watchers)
         {
-            foreach (var orderId in watcher.Watched.Where(finalSteps.ContainsKey))
+            // An order whose subscription was still being retried when the load stopped has nothing to check yet.
+            foreach (var orderId in watcher.Subscribed.Where(finalSteps.ContainsKey))
             {
                 var expected = Enumerable.Range(1, (int)finalSteps[orderId]).Select(n => (long)n).ToList();
                 if (!trackingMustCatchUp || !StreamsAreDurable)

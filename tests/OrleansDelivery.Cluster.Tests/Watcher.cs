@@ -15,6 +15,7 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
 
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, SortedSet<long>> _steps = [];
+    private readonly HashSet<Guid> _subscribed = [];
     private readonly CancellationTokenSource _stopping = new();
     private HubConnection? _connection;
 
@@ -57,6 +58,18 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
         lock (_gate)
         {
             return [.. _steps[orderId]];
+        }
+    }
+
+    /// <summary>The orders a SubscribeOrder call has answered for (with the steps missed until then) at least once.</summary>
+    public IReadOnlyList<Guid> Subscribed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _subscribed];
+            }
         }
     }
 
@@ -150,6 +163,11 @@ public sealed class Watcher(Uri firstNode, Uri nginx, string token) : IAsyncDisp
         foreach (var update in missed)
         {
             Receive(update);
+        }
+
+        lock (_gate)
+        {
+            _subscribed.Add(orderId);
         }
     }
 
