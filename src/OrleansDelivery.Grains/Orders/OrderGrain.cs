@@ -34,6 +34,12 @@ public sealed class OrderGrain(
             // A retried checkout (same Idempotency-Key) whose first attempt was cut off by a failover after the order
             // was written: make sure the customer's history lists it, which that attempt may not have got to.
             await GrainFactory.GetGrain<ICustomerGrain>(order.State.Order.CustomerId).AddOrderAsync(this.GetPrimaryKey());
+            if (order.State.Status == OrderStatus.Placed)
+            {
+                // Cut off before its payment was requested or it was confirmed: finish that now (each step is idempotent).
+                await CompletePlacementAsync(order.State.Order);
+            }
+
             return new PlaceResult.Placed(View());
         }
 
@@ -72,6 +78,13 @@ public sealed class OrderGrain(
         };
         await order.WriteStateAsync();
         await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
+        await CompletePlacementAsync(placement);
+        return new PlaceResult.Placed(View());
+    }
+
+    /// <summary>What follows the order's first write: the payment timeout, the payment request, and confirmation.</summary>
+    private async Task CompletePlacementAsync(PlaceOrder placement)
+    {
         if (OrderTransitions.IsPrepaid(placement.PaymentType))
         {
             // Armed before anything else can fail, so no prepaid order can wait for its payment for ever.
@@ -85,7 +98,6 @@ public sealed class OrderGrain(
         // Cash and POS are settled at the door: the kitchen may start at once. Prepaid orders wait for the payment.
         var next = OrderTransitions.IsPrepaid(placement.PaymentType) ? OrderStatus.AwaitingPayment : OrderStatus.Confirmed;
         await ChangeAsync(next, "system");
-        return new PlaceResult.Placed(View());
     }
 
     public Task<OrderView?> GetAsync() => Task.FromResult(order.State.Order is null ? null : View());
