@@ -245,7 +245,7 @@ public static partial class ClusterBenchmark
         using var created = await staff.PostAsJsonAsync("/api/staff/products", new
         {
             name = "Benchmark dish", description = "Never sold out.", price = 7.5m, categoryId = category.GetProperty("id").GetString(),
-            dietaryTags = Array.Empty<string>(), isActive = true, stock = 10_000_000,
+            dietaryTags = Array.Empty<string>(), isActive = true, stock = 1_000_000,
         });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
