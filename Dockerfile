@@ -9,6 +9,8 @@ COPY src/ src/
 RUN dotnet publish src/OrleansDelivery.Host/OrleansDelivery.Host.csproj -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# curl for the compose health checks (GET /health/ready).
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
 # appsettings.json listens on localhost only; inside a container listen on every interface.

@@ -33,7 +33,7 @@ public static class OrleansDeliveryHostExtensions
     public static WebApplicationBuilder AddOrleansDelivery(this WebApplicationBuilder builder)
     {
         var settings = ClusterSettings.FromConfiguration(builder.Configuration);
-        builder.AddOrleansDeliverySilo(settings);
+        builder.AddOrleansDeliveryCluster(settings);
         builder.AddOrleansDeliveryEmail();
         builder.AddOrleansDeliveryOperations(settings);
         builder.Services.AddSingleton<HostClock>();
@@ -75,6 +75,7 @@ public static class OrleansDeliveryHostExtensions
     public static WebApplication MapOrleansDelivery(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseFreezeGuard();
         app.UseRequestLimits();
         app.UseStatusCodePages();
         app.UseWebClient();

@@ -40,6 +40,13 @@ public static class PostgresSiloBuilderExtensions
     /// <summary>The one data source the PostgreSQL providers of this silo share (the first registration wins).</summary>
     public static ISiloBuilder AddPostgresDataSource(this ISiloBuilder silo, string connectionString)
     {
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(TuneConnectionString(connectionString)));
+        return silo;
+    }
+
+    /// <summary>The connection string as every node's data source uses it: named, auto-preparing, not reset on close.</summary>
+    internal static string TuneConnectionString(string connectionString)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -63,8 +70,7 @@ public static class PostgresSiloBuilderExtensions
             builder.NoResetOnClose = true;
         }
 
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(builder.ConnectionString));
-        return silo;
+        return builder.ConnectionString;
     }
 
     /// <summary>Durable reminders in <c>orleans_reminders</c>; needs <see cref="AddPostgresDataSource"/>.</summary>
@@ -85,7 +91,11 @@ public static class PostgresSiloBuilderExtensions
         {
             options.Invariant = NpgsqlInvariant;
             options.DataSource = services.GetRequiredService<NpgsqlDataSource>();
-            options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
+            // Orleans' own stream pub-sub state (producers, subscribers) has constructors System.Text.Json cannot bind,
+            // so a rendezvous grain that moved to another silo could not read it back; Orleans' JSON serializer can.
+            options.GrainStorageSerializer = name == ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME
+                ? ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services)
+                : ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(services);
         }));
 
         // Replaces the provider AddAdoNetGrainStorage registered under this name (the last keyed registration wins);

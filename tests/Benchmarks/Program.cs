@@ -1,5 +1,6 @@
 using OrleansDelivery.Benchmarks;
 using OrleansDelivery.Benchmarks.Calls;
+using OrleansDelivery.Benchmarks.Cluster;
 using OrleansDelivery.Benchmarks.Http;
 using OrleansDelivery.Benchmarks.Hub;
 using OrleansDelivery.Benchmarks.Memory;
@@ -7,7 +8,7 @@ using OrleansDelivery.Benchmarks.Operations;
 using OrleansDelivery.Benchmarks.Postgres;
 using OrleansDelivery.Benchmarks.Streams;
 
-// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|streams|http|hub|dashboard|all] [--seconds N] [--reset-on-close]
+// dotnet run -c Release --project tests/Benchmarks [-- calls|memory|postgres|streams|http|hub|dashboard|cluster|all] [--seconds N] [--reset-on-close]
 if (args is [PushBaselineServer.Argument, var port])
 {
     await PushBaselineServer.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
@@ -51,6 +52,11 @@ if (suite is "hub" or "all")
 if (suite is "dashboard" or "all")
 {
     await DashboardCostBenchmark.RunAsync(settings);
+}
+
+if (suite is "cluster" or "all")
+{
+    await ClusterBenchmark.RunAsync(settings);
 }
 
 return 0;

@@ -16,12 +16,13 @@ public sealed class HealthTests(DeliveryApplication app) : IClassFixture<Deliver
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         Assert.Equal("Active", body.GetProperty("siloStatus").GetString());
         Assert.Equal("Localhost", body.GetProperty("clusterMode").GetString());
+        Assert.Equal("Silo", body.GetProperty("role").GetString());
         Assert.Equal("orleans-delivery", body.GetProperty("clusterId").GetString());
         Assert.Equal(1, body.GetProperty("activeSilos").GetInt32());
         Assert.Contains($":{app.Settings["Cluster:SiloPort"]}:", body.GetProperty("siloAddress").GetString(), StringComparison.Ordinal);
         Assert.True(TimeSpan.Parse(body.GetProperty("uptime").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.Zero);
         Assert.Equal(
-            ["activeSilos", "clusterId", "clusterMode", "siloAddress", "siloName", "siloStatus", "startedAt", "status", "uptime"],
+            ["activeSilos", "clusterId", "clusterMode", "role", "siloAddress", "siloName", "siloStatus", "startedAt", "status", "uptime"],
             body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 

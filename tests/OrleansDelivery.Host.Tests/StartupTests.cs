@@ -25,6 +25,10 @@ public sealed class StartupTests
         { "Cluster:Membership:DefunctSiloExpiration", "-1.00:00:00", "duration" },
         { "Cluster:Membership:TableRefreshTimeout", "1.00:00:00", "duration" },
         { "Cluster:MigrateOnStartup", "yes", "true or false" },
+        { "Cluster:Role", "Worker", "Silo, Frontend" },
+        { "Cluster:Role", "0", "Silo, Frontend" },
+        { "Cluster:ShutdownTimeout", "forever", "duration" },
+        { "Cluster:ShutdownTimeout", "00:00:00", "duration" },
     };
 
     [Theory]
@@ -65,12 +69,47 @@ public sealed class StartupTests
         Assert.Contains("ConnectionStrings:Postgres", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Localhost")]
+    [InlineData("")]
+    public void A_frontend_outside_postgres_mode_stops_startup_naming_both_settings(string mode)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            ClusterSettings.FromConfiguration(Configuration(("Cluster:Role", "Frontend"), ("Cluster:Mode", mode))));
+
+        Assert.Contains("'Cluster:Role'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Cluster:Mode' Postgres", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_frontend_in_postgres_mode_is_accepted_with_its_role()
+    {
+        var settings = ClusterSettings.FromConfiguration(Configuration(
+            ("Cluster:Role", "frontend"), ("Cluster:Mode", "Postgres"), ("ConnectionStrings:Postgres", "Host=db;Database=od")));
+
+        Assert.Equal(ClusterRole.Frontend, settings.Role);
+        Assert.Equal(ClusterMode.Postgres, settings.Mode);
+    }
+
+    [Fact]
+    public void The_real_host_refuses_to_start_as_a_frontend_in_localhost_mode()
+    {
+        using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Cluster:Role"] = "Frontend" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Start());
+
+        Assert.Contains("'Cluster:Role' is Frontend, which needs 'Cluster:Mode' Postgres", Flatten(error), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Without_settings_a_node_is_a_localhost_silo_with_failover_in_seconds()
     {
         var settings = ClusterSettings.FromConfiguration(Configuration());
 
         Assert.Equal(ClusterMode.Localhost, settings.Mode);
+        Assert.Equal(ClusterRole.Silo, settings.Role);
+        // Long enough for a silo to hand its grains over with their state written.
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.ShutdownTimeout);
         Assert.Equal((11111, 30000), (settings.SiloPort, settings.GatewayPort));
         Assert.Equal("orleans-delivery", settings.ClusterId);
         // A dead silo is declared after NumMissedProbesLimit probes of ProbeTimeout each: 6 s, inside the 10 s budget,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Orleans.Storage;
 using Orleans.Streams;
 using OrleansDelivery.Postgres.Tests.Grains;
+using OrleansDelivery.Testing;
 
 namespace OrleansDelivery.Postgres.Tests;
 
@@ -107,11 +108,43 @@ public sealed class GrainStateTests(PostgresClusterFixture fixture)
         await stream.OnNextAsync("cooking");
 
         Assert.Equal("cooking", await received.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
-        // The rendezvous grain of the stream keeps its subscribers as JSON, keyed "provider/namespace/key".
+        // The rendezvous grain of the stream keeps its subscribers as JSON (Orleans' own, with type names, which reads
+        // its state types back), keyed "provider/namespace/key".
         var subscribers = await fixture.Database.QueryScalarAsync<string>(
             "SELECT payload::text FROM orleans_grain_state WHERE grain_type = 'pubsubrendezvous' AND grain_key = $1",
             $"{PostgresCluster.Streams}/{streamId}");
-        Assert.Contains($"\"subscriptionId\":\"{subscription.HandleId:N}\"", subscribers, StringComparison.Ordinal);
+        Assert.Contains($"\"{subscription.HandleId:D}\"", subscribers, StringComparison.Ordinal);
+        await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task A_stream_rendezvous_that_moves_reads_its_producers_and_subscribers_back_from_postgres()
+    {
+        var streamId = StreamId.Create("orders", NewKey());
+        var stream = fixture.Cluster.Client.GetStreamProvider(PostgresCluster.Streams).GetStream<string>(streamId);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var subscription = await stream.SubscribeAsync((item, _) =>
+        {
+            received.Enqueue(item);
+            return Task.CompletedTask;
+        });
+        await stream.OnNextAsync("cooking");
+        await Wait.UntilAsync(() => Task.FromResult(received.Count), count => count == 1, TimeSpan.FromSeconds(30), "the first event");
+
+        // What a silo's death or shutdown does to the rendezvous grain: it is activated again from its stored state,
+        // which now holds both the subscriber and the producer.
+        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var stored = await fixture.Database.QueryScalarAsync<string>(
+            "SELECT payload::text FROM orleans_grain_state WHERE grain_type = 'pubsubrendezvous' AND grain_key = $1",
+            $"{PostgresCluster.Streams}/{streamId}");
+        var again = fixture.Cluster.Client.GetStreamProvider(PostgresCluster.Streams).GetStream<string>(streamId);
+        await again.OnNextAsync("ready");
+        var handles = await again.GetAllSubscriptionHandles();
+
+        await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), items => items.Length == 2, TimeSpan.FromSeconds(30), $"the event after the rendezvous moved (stored: {stored})");
+        Assert.Equal(["cooking", "ready"], received);
+        Assert.Contains(handles, handle => handle.HandleId == subscription.HandleId);
         await subscription.UnsubscribeAsync();
     }
 }

@@ -37,6 +37,15 @@ public sealed partial class OrderGrain(
         ArgumentNullException.ThrowIfNull(placement);
         if (order.State.Order is not null)
         {
+            // A retried checkout (same Idempotency-Key) whose first attempt was cut off by a failover after the order
+            // was written: make sure the customer's history lists it, which that attempt may not have got to.
+            await GrainFactory.GetGrain<ICustomerGrain>(order.State.Order.CustomerId).AddOrderAsync(this.GetPrimaryKey());
+            if (order.State.Status == OrderStatus.Placed)
+            {
+                // Cut off before its payment was requested or it was confirmed: finish that now (each step is idempotent).
+                await CompletePlacementAsync(order.State.Order);
+            }
+
             return new PlaceResult.Placed(View());
         }
 
@@ -77,6 +86,13 @@ public sealed partial class OrderGrain(
         metrics.OrderPlaced(placement.PaymentType, placement.Delivery.Method);
         LogPlaced(logger, placement.Number, orderId, placement.CustomerId, placement.Lines.Sum(line => line.LineTotal) + order.State.DeliveryPrice, placement.Currency, placement.PaymentType, placement.Delivery.Method);
         await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
+        await CompletePlacementAsync(placement);
+        return new PlaceResult.Placed(View());
+    }
+
+    /// <summary>What follows the order's first write: the payment timeout, the payment request, and confirmation.</summary>
+    private async Task CompletePlacementAsync(PlaceOrder placement)
+    {
         if (OrderTransitions.IsPrepaid(placement.PaymentType))
         {
             // Armed before anything else can fail, so no prepaid order can wait for its payment for ever.
@@ -90,7 +106,6 @@ public sealed partial class OrderGrain(
         // Cash and POS are settled at the door: the kitchen may start at once. Prepaid orders wait for the payment.
         var next = OrderTransitions.IsPrepaid(placement.PaymentType) ? OrderStatus.AwaitingPayment : OrderStatus.Confirmed;
         await ChangeAsync(next, "system");
-        return new PlaceResult.Placed(View());
     }
 
     public Task<OrderView?> GetAsync() => Task.FromResult(order.State.Order is null ? null : View());

@@ -14,6 +14,19 @@ public static class ClusterHostingExtensions
     /// </summary>
     public static readonly TimeSpan StreamPullingPeriod = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// The Orleans side of a node, by <see cref="ClusterSettings.Role"/>: a co-hosted silo, or a client of the silos.
+    /// Either way the node's services see <see cref="IGrainFactory"/> and <see cref="IClusterClient"/> alike.
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansDeliveryCluster(this WebApplicationBuilder builder, ClusterSettings settings)
+    {
+        // A stopping silo deactivates its grains, and the projections write their state as they go.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        return settings.Role == ClusterRole.Frontend
+            ? builder.AddOrleansDeliveryFrontend(settings)
+            : builder.AddOrleansDeliverySilo(settings);
+    }
+
     public static WebApplicationBuilder AddOrleansDeliverySilo(this WebApplicationBuilder builder, ClusterSettings settings)
     {
         builder.Services.AddSingleton(settings);
@@ -45,6 +58,9 @@ public static class ClusterHostingExtensions
                         postgres.ConnectionString = settings.PostgresConnectionString!;
                         postgres.ApplyMigrationsOnStartup = settings.MigrateOnStartup;
                     });
+                    // Only a silo among others can be declared dead behind its back while frozen.
+                    builder.Services.AddSingleton<FreezeGuard>();
+                    builder.Services.AddHostedService(services => services.GetRequiredService<FreezeGuard>());
                     break;
             }
 
@@ -77,6 +93,41 @@ public static class ClusterHostingExtensions
             }
 
             silo.AddOrleansDeliveryOperations(builder.Configuration);
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The web tier alone, as an Orleans client of the silos: it finds their gateways in the PostgreSQL membership
+    /// table (<see cref="ClusterSettings.Mode"/> must be Postgres, which <see cref="ClusterSettings"/> checks).
+    /// </summary>
+    public static WebApplicationBuilder AddOrleansDeliveryFrontend(this WebApplicationBuilder builder, ClusterSettings settings)
+    {
+        builder.Services.AddSingleton(settings);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = settings.ClusterId;
+                cluster.ServiceId = settings.ServiceId;
+            });
+            client.UsePostgresClustering(settings.PostgresConnectionString!);
+            // A silo that dies drops out of the gateway list at the next refresh (Orleans: 1 minute); until then the
+            // client keeps trying its dead gateway for new connections.
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = settings.Membership.TableRefreshTimeout);
+
+            // The client's stream provider matches the silos' by name and kind: the durable PostgreSQL provider, whose
+            // producer side appends straight to PostgreSQL (only silos read the queues).
+            client.AddPostgresStreams(StreamProviders.Events, streams =>
+            {
+                builder.Configuration.GetSection(PostgresStreamOptions.Section).Bind(streams);
+                streams.ConnectionString = settings.PostgresConnectionString!;
+            });
+            client.AddOrleansDeliveryOperations(builder.Configuration);
+
+            // A front-end started before any silo (or while every silo restarts) waits for one rather than failing.
+            client.UseConnectionRetryFilter<GatewayRetryFilter>();
         });
 
         return builder;

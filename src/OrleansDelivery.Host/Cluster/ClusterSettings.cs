@@ -19,13 +19,32 @@ public sealed partial record ClusterSettings(
     bool MigrateOnStartup,
     MembershipSettings Membership)
 {
+    /// <summary>Whether this node co-hosts a silo or is a front-end client of the silos (<c>Cluster:Role</c>).</summary>
+    public ClusterRole Role { get; init; } = ClusterRole.Silo;
+
+    /// <summary>
+    /// How long a stopping node may take (<c>Cluster:ShutdownTimeout</c>): a silo hands its grains over and
+    /// projections write their state as they deactivate, which must not be cut off half-way.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(60);
+
     public const string SectionName = "Cluster";
     public const string PostgresConnectionStringName = "ConnectionStrings:Postgres";
 
     public static ClusterSettings FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        var mode = ReadMode(section);
+        var mode = ReadEnum(section, "Mode", ClusterMode.Localhost);
+        var role = ReadEnum(section, "Role", ClusterRole.Silo);
+        if (role == ClusterRole.Frontend && mode != ClusterMode.Postgres)
+        {
+            // A front-end finds the silos' gateways in the membership table; in memory there is none to read.
+            throw new InvalidOperationException(
+                $"Configuration setting '{SectionName}:Role' is Frontend, which needs '{SectionName}:Mode' Postgres (it is {mode}): a front-end node finds the silos through the PostgreSQL membership table.");
+        }
+
         var siloPort = ReadInt(section, "SiloPort", 11111, 1, 65535);
         var gatewayPort = ReadInt(section, "GatewayPort", 30000, 1, 65535);
         if (siloPort == gatewayPort)
@@ -54,25 +73,30 @@ public sealed partial record ClusterSettings(
             ReadAddress(section, "AdvertisedAddress"),
             connectionString,
             ReadBool(section, "MigrateOnStartup", defaultValue: true),
-            MembershipSettings.FromConfiguration(section.GetSection("Membership")));
+            MembershipSettings.FromConfiguration(section.GetSection("Membership")))
+        {
+            Role = role,
+            ShutdownTimeout = ReadDuration(section, "ShutdownTimeout", DefaultShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+        };
     }
 
-    private static ClusterMode ReadMode(IConfigurationSection section)
+    private static T ReadEnum<T>(IConfigurationSection section, string key, T defaultValue)
+        where T : struct, Enum
     {
-        var value = section["Mode"];
+        var value = section[key];
         if (string.IsNullOrWhiteSpace(value))
         {
-            return ClusterMode.Localhost;
+            return defaultValue;
         }
 
         // Enum.TryParse also accepts numbers; only the names are meant.
         if (char.IsAsciiDigit(value.Trim()[0]) || value.Contains('-', StringComparison.Ordinal)
-            || !Enum.TryParse<ClusterMode>(value, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+            || !Enum.TryParse<T>(value, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
         {
-            throw Invalid(section, "Mode", value, $"use one of {string.Join(", ", Enum.GetNames<ClusterMode>())}");
+            throw Invalid(section, key, value, $"use one of {string.Join(", ", Enum.GetNames<T>())}");
         }
 
-        return mode;
+        return parsed;
     }
 
     private static string ReadName(IConfigurationSection section, string key)

@@ -12,9 +12,12 @@ public static class HealthEndpoints
             .WithTags("Health")
             .AllowAnonymous();
 
-        group.MapGet("/", GetHealth)
-            .WithName("GetHealth")
-            .WithSummary("Reports whether this node's silo is an active member of its cluster, with its name, address and uptime.");
+        // A front-end node has no silo of its own: it is healthy while it reaches the silos through a gateway.
+        var health = app.ServiceProvider.GetRequiredService<ClusterSettings>().Role == ClusterRole.Frontend
+            ? group.MapGet("/", FrontendHealth.GetHealthAsync)
+            : group.MapGet("/", GetHealth);
+        health.WithName("GetHealth")
+            .WithSummary("Reports whether this node's silo is an active member of its cluster (a front-end node: whether it reaches the cluster), with its name, address and uptime.");
 
         return app;
     }

@@ -10,4 +10,8 @@ public sealed record HealthResponse(
     string ClusterId,
     int ActiveSilos,
     DateTimeOffset StartedAt,
-    TimeSpan Uptime);
+    TimeSpan Uptime)
+{
+    /// <summary>Silo (grains and web tier) or Frontend (web tier only, as a client of the silos).</summary>
+    public string Role { get; init; } = "Silo";
+}

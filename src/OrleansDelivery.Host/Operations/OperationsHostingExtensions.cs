@@ -45,8 +45,13 @@ public static class OperationsHostingExtensions
                 || context.User.HasClaim(claim => claim.Type == OperatorKeyAuthenticationHandler.OperatorClaim)));
 
         var checks = builder.Services.AddHealthChecks()
-            .AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
             .AddCheck<GrainReadinessCheck>("grain", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+        // A front-end has no silo of its own: a grain answering through a gateway is what makes it ready.
+        if (cluster.Role == ClusterRole.Silo)
+        {
+            checks.AddCheck<SiloReadinessCheck>("silo", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+        }
+
         if (cluster.Mode == ClusterMode.Postgres)
         {
             checks.AddCheck<PostgresReadinessCheck>("postgres", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
@@ -81,6 +86,21 @@ public static class OperationsHostingExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// A front-end's part: the dashboard reads the silos' collectors through the client, and trace context travels
+    /// on its grain calls.
+    /// </summary>
+    public static IClientBuilder AddOrleansDeliveryOperations(this IClientBuilder client, IConfiguration configuration)
+    {
+        if (configuration.GetValue<bool?>("Operations:Dashboard") ?? true)
+        {
+            client.AddDashboard(dashboard => dashboard.HideTrace = true);
+        }
+
+        client.AddActivityPropagation();
+        return client;
     }
 
     /// <summary>The silo's part: the dashboard's collectors (its trace page, which streams logs, stays off) and trace propagation.</summary>

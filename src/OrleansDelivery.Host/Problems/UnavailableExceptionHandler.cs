@@ -20,6 +20,8 @@ public sealed partial class UnavailableExceptionHandler(IProblemDetailsService p
     {
         SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException or ClientNotAvailableException
             or ConnectionFailedException or OrleansLifecycleCanceledException or InconsistentStateException => true,
+        // A front-end node's connection to a gateway that died under it.
+        Orleans.Networking.Shared.SocketConnectionException => true,
         TimeoutException => true,
         NpgsqlException { IsTransient: true } => true,
         PostgresUnavailableException => true,

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+
+namespace OrleansDelivery.Host.Cluster;
+
+/// <summary>
+/// Keeps a silo that was frozen (SIGSTOP, a VM paused, a very long GC) from serving until it has read the membership
+/// table again. While it was frozen the others may have declared it dead and activated its grains elsewhere; woken, it
+/// still believes itself active and would answer reads from its stale activations (a zombie) until its next table
+/// refresh. A heartbeat every <see cref="Beat"/> notices the gap; requests meanwhile get 503 with Retry-After.
+/// </summary>
+public sealed partial class FreezeGuard(
+    IClusterMembershipService membership, ILocalSiloDetails silo, ClusterSettings settings, ILogger<FreezeGuard> logger) : BackgroundService
+{
+    public static readonly TimeSpan Beat = TimeSpan.FromMilliseconds(250);
+
+    private long _lastBeat = Stopwatch.GetTimestamp();
+    private volatile bool _suspect;
+
+    /// <summary>A freeze shorter than one probe cannot have got the silo declared dead; only longer ones count.</summary>
+    private TimeSpan Threshold => settings.Membership.ProbeTimeout;
+
+    /// <summary>Whether this silo may answer now: not just woken from a freeze, or confirmed active since.</summary>
+    public bool MayServe => !_suspect && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBeat)) < Threshold;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Beat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var gap = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBeat));
+                if (gap >= Threshold)
+                {
+                    _suspect = true;
+                    LogFrozen(logger, gap.TotalSeconds);
+                    await ConfirmMembershipAsync(stoppingToken);
+                }
+
+                Interlocked.Exchange(ref _lastBeat, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ConfirmMembershipAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await membership.Refresh(default, stoppingToken);
+                var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+                if (status == SiloStatus.Active)
+                {
+                    _suspect = false;
+                    LogConfirmed(logger);
+                    return;
+                }
+
+                // Declared dead: Orleans stops this silo; it must not serve on the way out.
+                LogNotActive(logger, status);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogRefreshFailed(logger, exception);
+            }
+
+            await Task.Delay(Beat, stoppingToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This silo was frozen for {Seconds:0.0} s; it serves nothing until the membership table confirms it is still active")]
+    private static partial void LogFrozen(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The membership table confirms this silo is active again")]
+    private static partial void LogConfirmed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "After a freeze this silo is {Status} in the membership table; it serves nothing")]
+    private static partial void LogNotActive(ILogger logger, SiloStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the membership table after a freeze")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}
+
+public static class FreezeGuardMiddleware
+{
+    /// <summary>Answers 503 with Retry-After while a silo woken from a freeze has not yet confirmed it is a member.</summary>
+    public static IApplicationBuilder UseFreezeGuard(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetService<FreezeGuard>() is not { } guard)
+        {
+            return app;
+        }
+
+        var problems = app.ApplicationServices.GetRequiredService<IProblemDetailsService>();
+        return app.Use(async (context, next) =>
+        {
+            if (guard.MayServe)
+            {
+                await next(context);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = Problems.UnavailableExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "This node is rejoining its cluster; try again in a moment." },
+            });
+        });
+    }
+}
