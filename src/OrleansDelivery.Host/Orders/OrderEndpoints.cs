@@ -65,10 +65,14 @@ public static class OrderEndpoints
             ? Guid.NewGuid()
             : OrderIds.ForIdempotencyKey(customerId, idempotencyKey);
         var order = grains.GetGrain<IOrderGrain>(orderId);
-        if (await order.GetAsync() is { } placedBefore)
+        var placedBefore = await order.GetAsync();
+        if (placedBefore is { Status: not OrderStatus.Placed })
         {
             return TypedResults.Created($"/api/orders/{orderId}", placedBefore.ToResponse());
         }
+
+        // An order still Placed was cut off by a failover before its confirmation (its cart not emptied either):
+        // placing it again finishes that, since the order grain completes what a first attempt left undone.
 
         var cart = grains.GetGrain<ICartGrain>(customerId);
         var view = await cart.GetAsync();
@@ -100,8 +104,9 @@ public static class OrderEndpoints
         switch (await order.PlaceAsync(placement))
         {
             case PlaceResult.Placed placed:
-                // Only the attempt that placed the order empties the cart; a concurrent retry finds it placed.
-                if (placed.Order.Number == placement.Number)
+                // Only the attempt that placed the order, or finished a placement cut off before it, empties the cart;
+                // a concurrent retry finds it placed.
+                if (placed.Order.Number == placement.Number || placedBefore is not null)
                 {
                     await cart.ClearAsync();
                 }
