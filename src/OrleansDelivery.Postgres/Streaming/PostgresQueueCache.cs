@@ -77,7 +77,7 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
 
         var live = Inner.TryGetCacheCursor(streamId, token);
         return live.Kind == QueueCacheCursorResultKind.Success
-            ? new Cursor(this, streamId, live.Cursor!)
+            ? new Cursor(this, streamId, live.Cursor!, token?.SequenceNumber)
             : new Cursor(this, streamId, token?.SequenceNumber ?? coveredFrom, Math.Max(coveredFrom, live.CacheMiss?.LowToken?.SequenceNumber ?? coveredFrom));
     }
 
@@ -106,6 +106,11 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
         private IBatchContainer? _current;
         private IQueueCacheCursor? _live;
 
+        // The sequence the live cursor was asked to start at, until it first delivers: while it waits for that
+        // sequence to reach the cache it pins nothing, so the cache may take it in and purge it before this stream's
+        // next message arrives (see Refresh).
+        private long? _liveWaitsAt;
+
         public Cursor(PostgresQueueCache cache, StreamId streamId, long from, long before)
         {
             _cache = cache;
@@ -114,11 +119,12 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
             _tableBefore = before;
         }
 
-        public Cursor(PostgresQueueCache cache, StreamId streamId, IQueueCacheCursor live)
+        public Cursor(PostgresQueueCache cache, StreamId streamId, IQueueCacheCursor live, long? liveStartsAt)
         {
             _cache = cache;
             _streamId = streamId;
             _live = live;
+            _liveWaitsAt = liveStartsAt;
         }
 
         public IBatchContainer? GetCurrent(out Exception? exception)
@@ -146,12 +152,18 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
                     var moved = _live.MoveNextWithResult();
                     if (moved.Kind != QueueCacheCursorMoveResultKind.CacheMiss || moved.CacheMiss is not { } miss)
                     {
+                        if (moved.Kind == QueueCacheCursorMoveResultKind.Success)
+                        {
+                            _liveWaitsAt = null;
+                        }
+
                         return moved;
                     }
 
                     // Behind the cache: read the gap from the table, then come back.
                     _live.Dispose();
                     _live = null;
+                    _liveWaitsAt = null;
                     _next = miss.RequestedToken?.SequenceNumber ?? _cache.CoveredFrom;
                     _tableBefore = Math.Max(_next, miss.LowToken?.SequenceNumber ?? _cache.CoveredFrom);
                 }
@@ -174,12 +186,37 @@ internal sealed class PostgresQueueCache(int queueId, SimpleQueueCache inner, Qu
                 _page = [];
                 _index = 0;
                 _live = _cache.CursorAt(_streamId, new EventSequenceTokenV2(_tableBefore));
+                _liveWaitsAt = _tableBefore;
             }
 
             return QueueCacheCursorMoveResult.NoData;
         }
 
-        public void Refresh(StreamSequenceToken token) => _live?.Refresh(token);
+        public void Refresh(StreamSequenceToken token)
+        {
+            if (_live is null)
+            {
+                // Reading the table: the next move reads on, and then joins the cache.
+                return;
+            }
+
+            try
+            {
+                _live.Refresh(token);
+            }
+            catch (QueueCacheMissException)
+            {
+                // The live cursor waited for a sequence the cache has purged since (a waiting cursor pins nothing).
+                // Orleans calls Refresh while it hands a fresh read to the queue's streams, and a throw there would
+                // stop it waking this and every later stream of the read, for good: this stream would never be
+                // delivered to again. Read the gap from the table instead; the next move does.
+                _live.Dispose();
+                _live = null;
+                _next = _liveWaitsAt ?? _cache.CoveredFrom;
+                _liveWaitsAt = null;
+                _tableBefore = Math.Max(_next, _cache.CoveredFrom);
+            }
+        }
 
         public void RecordDeliveryFailure() => _live?.RecordDeliveryFailure();
 
