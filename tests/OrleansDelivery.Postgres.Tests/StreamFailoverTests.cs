@@ -1,5 +1,6 @@
 using Orleans.Configuration;
 using Orleans.Streams;
+using Orleans.TestingHost;
 using OrleansDelivery.Postgres.Tests.Grains;
 using OrleansDelivery.Testing;
 
@@ -16,17 +17,17 @@ public sealed class StreamFailoverTests
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
         await using var cluster = await PostgresCluster.StartAsync(database.ConnectionString);
-        var victim = cluster.Silos[1];
-        var victimQueues = await Wait.UntilAsync(
-            () => Task.FromResult((
-                Victim: DurableStreamTests.Store(victim.ServiceProvider).QueuesReading,
-                All: cluster.Silos.Sum(silo => DurableStreamTests.Store(silo.ServiceProvider).QueuesReading.Count))),
-            queues => queues.Victim.Count > 0 && queues.All == PostgresCluster.DurableQueueCount,
-            Cap,
-            "the balancer to give the victim some queues").ContinueWith(task => task.Result.Victim.ToHashSet(), TaskScheduler.Default);
+        // Orleans' ring places the queues by the silos' hashes and may give all four to the first silo (the test
+        // cluster's primary, never the victim) for good; a further silo then takes a share.
+        var (victim, victimQueues) = await VictimAsync(cluster);
+        if (victimQueues.Count == 0)
+        {
+            await cluster.StartAdditionalSiloAsync();
+            (victim, victimQueues) = await VictimAsync(cluster, mustRead: true);
+        }
 
-        // Three streams in the victim's queues and three in the survivor's; six in the victim's when Orleans' ring gives
-        // it every queue (it may, for good: four queues on two silos), so the survivor takes over every stream.
+        // Three streams in the victim's queues and three in the survivors'; six in the victim's when the ring gives it
+        // every queue (it may, for good), so the survivors take over every stream.
         var perSide = victimQueues.Count < PostgresCluster.DurableQueueCount ? 3 : 6;
         var mapper = new HashRingBasedStreamQueueMapper(
             new HashRingStreamQueueMapperOptions { TotalQueueCount = PostgresCluster.DurableQueueCount }, PostgresCluster.DurableStreams);
@@ -67,8 +68,23 @@ public sealed class StreamFailoverTests
         }
 
         // The survivor took the dead silo's queues over.
-        var survivor = DurableStreamTests.Store(cluster.Silos.Single(silo => silo != victim).ServiceProvider);
+        var survivors = cluster.Silos.Where(silo => silo != victim).Select(silo => DurableStreamTests.Store(silo.ServiceProvider)).ToList();
         await Wait.UntilAsync(
-            () => Task.FromResult(survivor.QueuesReading.Count), count => count == PostgresCluster.DurableQueueCount, Cap, "the survivor to read every queue");
+            () => Task.FromResult(survivors.Sum(survivor => survivor.QueuesReading.Count)),
+            count => count == PostgresCluster.DurableQueueCount,
+            Cap,
+            "the survivors to read every queue");
+    }
+
+    /// <summary>Once every queue is read: the silo after the first reading the most queues, and its queues.</summary>
+    private static async Task<(InProcessSiloHandle Silo, HashSet<int> Queues)> VictimAsync(InProcessTestCluster cluster, bool mustRead = false)
+    {
+        var reading = await Wait.UntilAsync(
+            () => Task.FromResult(cluster.Silos.Select(silo => (Silo: silo, Queues: DurableStreamTests.Store(silo.ServiceProvider).QueuesReading)).ToList()),
+            silos => silos.Sum(silo => silo.Queues.Count) == PostgresCluster.DurableQueueCount && (!mustRead || silos.Skip(1).Any(silo => silo.Queues.Count > 0)),
+            Cap,
+            "the balancer to give out every queue");
+        var victim = reading.Skip(1).MaxBy(silo => silo.Queues.Count);
+        return (victim.Silo, victim.Queues.ToHashSet());
     }
 }
