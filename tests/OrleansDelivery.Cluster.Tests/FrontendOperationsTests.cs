@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansDelivery.Testing;
+
+namespace OrleansDelivery.Cluster.Tests;
+
+/// <summary>
+/// Operations on the front-end node, which has no silo of its own: it is ready when a grain answers through a
+/// gateway, and its Orleans Dashboard (read through the client) shows every silo of the cluster.
+/// </summary>
+[Collection(TopologyCollection.Name)]
+public sealed class FrontendOperationsTests(TopologyFixture fixture)
+{
+    private static readonly TimeSpan Cap = TimeSpan.FromSeconds(90);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_front_end_is_ready_through_a_gateway_and_its_dashboard_shows_every_silo_to_an_admin_only()
+    {
+        var topology = fixture.Topology;
+        using var anonymous = new HttpClient { BaseAddress = topology.NodeUrl("frontend1") };
+
+        // An earlier test may have left a silo restarting; readiness is asked until it answers.
+        var ready = await Wait.UntilAsync(
+            async () =>
+            {
+                using var response = await anonymous.GetAsync("/health/ready", Cancellation);
+                return (response.StatusCode, Body: await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation));
+            },
+            answer => answer.StatusCode == HttpStatusCode.OK,
+            Cap,
+            "the front-end to be ready");
+        var checks = ready.Body.GetProperty("checks").EnumerateArray().Select(check => check.GetProperty("name").GetString()).ToList();
+        using var refused = await anonymous.GetAsync("/dashboard/DashboardCounters", Cancellation);
+
+        using var admin = new HttpClient { BaseAddress = topology.NodeUrl("frontend1") };
+        using (var signIn = await admin.PostAsJsonAsync("/api/auth/signin", new { login = Topology.AdminLogin, password = topology.AdminPassword }, Cancellation))
+        {
+            Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+            var session = await signIn.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+            admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        }
+
+        var counters = await Wait.UntilAsync(
+            () => admin.GetFromJsonAsync<JsonElement>("/dashboard/DashboardCounters", Cancellation),
+            body => body.GetProperty("hosts").EnumerateArray().Count(host => host.GetProperty("status").GetString() == "Active") == 3,
+            Cap,
+            "the front-end's dashboard to list the three active silos");
+
+        Assert.Equal(["grain", "postgres"], checks.Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(3, counters.GetProperty("totalActiveHostCount").GetInt32());
+    }
+}
