@@ -59,6 +59,13 @@ public sealed class FailoverTests(TopologyFixture fixture)
         Log.WriteLine($"silo2 (pid {pid}) killed with SIGKILL: declared dead in the membership table after {declared.TotalSeconds:0.0} s");
 
         await load.WaitForMoreOrdersAsync(15, "orders after the kill");
+        // A client notices a closed connection, then reconnects after SignalR's back-off: give it that time before the
+        // load (and its watchers) stop, rather than judging a reconnect still under way.
+        await Wait.UntilAsync(
+            () => Task.FromResult(load.Watchers.Take(2).All(watcher => watcher.Reconnects >= 1)),
+            reconnected => reconnected,
+            TimeSpan.FromSeconds(60),
+            "the tracking clients of the dead node to reconnect");
         await load.StopAsync();
         await load.VerifyAsync(Cancellation);
         Assert.All(load.Watchers.Take(2), watcher => Assert.True(watcher.Reconnects >= 1, "a tracking client of the dead node did not reconnect"));
@@ -85,6 +92,13 @@ public sealed class FailoverTests(TopologyFixture fixture)
         Log.WriteLine($"silo3 stopped itself {woken.Elapsed.TotalSeconds:0.0} s after SIGCONT");
 
         await load.WaitForMoreOrdersAsync(15, "orders after the freeze");
+        // A client notices a closed connection, then reconnects after SignalR's back-off: give it that time before the
+        // load (and its watchers) stop, rather than judging a reconnect still under way.
+        await Wait.UntilAsync(
+            () => Task.FromResult(load.Watchers.Take(2).All(watcher => watcher.Reconnects >= 1)),
+            reconnected => reconnected,
+            TimeSpan.FromSeconds(60),
+            "the tracking clients of the frozen node to reconnect");
         await load.StopAsync();
         await load.VerifyAsync(Cancellation);
         Assert.All(load.Watchers.Take(2), watcher => Assert.True(watcher.Reconnects >= 1, "a tracking client of the frozen node did not reconnect"));
