@@ -128,4 +128,22 @@ public sealed class CartGrainTests(ClusterFixture fixture)
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => cart.SetItemAsync(pizza.GetPrimaryKey(), 1, new string('x', ICartGrain.MaxNoteLength + 1)));
         Assert.Empty((await cart.GetAsync()).Lines);
     }
+
+    [Fact]
+    public async Task Emptying_after_a_checkout_leaves_a_cart_changed_since_alone()
+    {
+        var cart = NewCart();
+        var pizza = await ProductAsync("Diavola", 10.50m, 5);
+        var checkedOut = Updated(await cart.SetItemAsync(pizza.GetPrimaryKey(), 1, null)).Version;
+
+        // The customer put the same dish in again after that checkout: a late or repeated clear must not take it.
+        await cart.ClearAsync();
+        var refilled = Updated(await cart.SetItemAsync(pizza.GetPrimaryKey(), 1, null));
+
+        Assert.False(await cart.CheckedOutAsync(checkedOut));
+        Assert.Equal([pizza.GetPrimaryKey()], (await cart.GetAsync()).Lines.Select(l => l.ProductId));
+        Assert.True(await cart.CheckedOutAsync(refilled.Version));
+        Assert.Empty((await cart.GetAsync()).Lines);
+        Assert.False(await cart.CheckedOutAsync(refilled.Version));
+    }
 }

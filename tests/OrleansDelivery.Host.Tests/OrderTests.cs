@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansDelivery.Cart;
+using OrleansDelivery.Orders;
 
 namespace OrleansDelivery.Host.Tests;
 
@@ -94,6 +97,57 @@ public sealed class OrderTests(DeliveryApplication app) : IClassFixture<Delivery
             Assert.All(attempts.Append(retry), attempt => Assert.Equal(HttpStatusCode.Created, attempt.Status));
             Assert.Single(attempts.Append(retry).Select(a => a.Body.GetProperty("id").GetGuid()).Distinct());
             Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/orders", Cancellation)).GetProperty("total").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task A_retried_checkout_leaves_what_was_put_in_the_cart_after_the_order()
+    {
+        var (_, client) = await app.SignedInCustomerAsync();
+        using (client)
+        {
+            var pannaCotta = await DeliveryApplication.FindProductAsync(client, "Panna Cotta");
+            await AddAsync(client, pannaCotta, 1);
+            var key = Guid.NewGuid().ToString();
+            var placed = await CheckoutAsync(client, CashOnFoot, key);
+            Assert.Equal(HttpStatusCode.Created, placed.Status);
+            Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation)).GetProperty("items").GetArrayLength());
+
+            // The next order's dish goes in, then the first checkout's answer is retried (it was lost, say).
+            await AddAsync(client, pannaCotta, 1);
+            var retry = await CheckoutAsync(client, CashOnFoot, key);
+
+            Assert.Equal(HttpStatusCode.Created, retry.Status);
+            Assert.Equal(placed.Body.GetProperty("id").GetGuid(), retry.Body.GetProperty("id").GetGuid());
+            var cart = await client.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation);
+            Assert.Equal([pannaCotta.GetProperty("id").GetGuid()], cart.GetProperty("items").EnumerateArray().Select(l => l.GetProperty("productId").GetGuid()));
+        }
+    }
+
+    [Fact]
+    public async Task A_retried_checkout_empties_the_cart_its_first_attempt_placed_the_order_from_but_did_not_empty()
+    {
+        var (customer, client) = await app.SignedInCustomerAsync();
+        using (client)
+        {
+            var pannaCotta = await DeliveryApplication.FindProductAsync(client, "Panna Cotta");
+            await AddAsync(client, pannaCotta, 1);
+            var key = Guid.NewGuid().ToString();
+
+            // The first attempt as a failover leaves it: the order placed from the cart, the cart not yet emptied.
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            var cart = await grains.GetGrain<ICartGrain>(customer.Id).GetAsync();
+            var line = Assert.Single(cart.Lines);
+            var firstAttempt = await grains.GetGrain<IOrderGrain>(OrderIds.ForIdempotencyKey(customer.Id, key)).PlaceAsync(new PlaceOrder(
+                customer.Id, "20261123-9001", [new OrderLine(line.ProductId, line.Name, line.UnitPrice, line.Quantity, null)],
+                new DeliveryDetails(DeliveryMethod.Pickup, null, "Ada", "+442079460958"), PaymentType.CashOnDelivery, null, null, cart.Currency, cart.Version));
+            Assert.IsType<PlaceResult.Placed>(firstAttempt);
+
+            var retry = await CheckoutAsync(client, CashOnFoot, key);
+
+            Assert.Equal(HttpStatusCode.Created, retry.Status);
+            Assert.Equal("20261123-9001", retry.Body.GetProperty("number").GetString());
+            Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/cart", Cancellation)).GetProperty("items").GetArrayLength());
         }
     }
 

@@ -29,7 +29,8 @@ public sealed record CartLineView(
 public sealed record CartView(
     [property: Id(0)] ImmutableArray<CartLineView> Lines,
     [property: Id(1)] decimal ProductsPrice,
-    [property: Id(2)] string Currency)
+    [property: Id(2)] string Currency,
+    [property: Id(3)] long Version = 0)
 {
     public bool HasWarnings => Lines.Any(line => !line.Warnings.IsEmpty);
 }

@@ -28,6 +28,13 @@ public interface ICartGrain : IGrainWithGuidKey
     Task ClearAsync();
 
     /// <summary>
+    /// Empties the cart after a checkout from it at <paramref name="version"/> (<see cref="CartView.Version"/>), unless
+    /// it changed since: a checkout retried, or a clear delivered late after a failover, never takes away what the
+    /// customer put in the cart after that order. Returns whether it emptied the cart.
+    /// </summary>
+    Task<bool> CheckedOutAsync(long version);
+
+    /// <summary>
     /// Adds lines to what is in the cart (a reorder): quantities add up to at most <see cref="MaxQuantity"/>, and
     /// each line remembers the price the customer saw then, so the cart warns where today's price differs. All or
     /// nothing: <see cref="CartChange.Full"/> when the new products would not fit.

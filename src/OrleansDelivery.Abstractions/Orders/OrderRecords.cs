@@ -32,7 +32,8 @@ public sealed record PlaceOrder(
     [property: Id(4)] PaymentType PaymentType,
     [property: Id(5)] string? SpecialRequests,
     [property: Id(6)] DateTimeOffset? DesiredTime,
-    [property: Id(7)] string Currency);
+    [property: Id(7)] string Currency,
+    [property: Id(8)] long CartVersion = 0);
 
 [GenerateSerializer, Immutable, Alias("od.order-status-change")]
 public sealed record OrderStatusChange(
@@ -73,7 +74,8 @@ public sealed record OrderView(
     [property: Id(13)] OrderTimes Times,
     [property: Id(14)] string? CancellationReason,
     [property: Id(15)] PaymentView? Payment = null,
-    [property: Id(16)] OrderRating? Rating = null)
+    [property: Id(16)] OrderRating? Rating = null,
+    [property: Id(17)] long CartVersion = 0)
 {
     public decimal TotalPrice => ProductsPrice + DeliveryPrice;
 

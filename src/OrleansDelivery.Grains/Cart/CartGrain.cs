@@ -99,12 +99,23 @@ public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartSta
         }
     }
 
+    public async Task<bool> CheckedOutAsync(long version)
+    {
+        if (cart.State.Version != version || cart.State.Lines.Count == 0)
+        {
+            return false;
+        }
+
+        await SaveAsync([]);
+        return true;
+    }
+
     private static string? Trimmed(string? note) =>
         string.IsNullOrWhiteSpace(note) ? null : note.Trim()[..Math.Min(note.Trim().Length, ICartGrain.MaxNoteLength)];
 
     private async Task SaveAsync(List<CartLine> lines)
     {
-        cart.State = cart.State with { Lines = lines };
+        cart.State = cart.State with { Lines = lines, Version = cart.State.Version + 1 };
         await cart.WriteStateAsync();
     }
 
@@ -114,7 +125,7 @@ public sealed class CartGrain([PersistentState("cart")] IPersistentState<CartSta
         var products = await Task.WhenAll(lines.Select(line => GrainFactory.GetGrain<IProductGrain>(line.ProductId).GetAsync()));
         var views = lines.Zip(products, View).ToImmutableArray();
         var currency = products.FirstOrDefault(p => p is not null)?.Definition.Currency ?? DefaultCurrency;
-        return new CartView(views, views.Sum(v => v.LineTotal), currency);
+        return new CartView(views, views.Sum(v => v.LineTotal), currency, cart.State.Version);
     }
 
     private static CartLineView View(CartLine line, ProductView? product)

@@ -6,6 +6,10 @@ public sealed record CartState
     /// <summary>The lines in the order they were first added.</summary>
     [Id(0)]
     public List<CartLine> Lines { get; init; } = [];
+
+    /// <summary>Counts the cart's changes, so that emptying it after a checkout leaves a cart changed since alone.</summary>
+    [Id(1)]
+    public long Version { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("od.cart-line")]

@@ -399,6 +399,7 @@ public sealed partial class OrderGrain(
             state.Times,
             state.CancellationReason,
             state.Payment,
-            Rating: state.Rating);
+            Rating: state.Rating,
+            CartVersion: placement.CartVersion);
     }
 }

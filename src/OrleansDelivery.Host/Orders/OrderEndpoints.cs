@@ -65,16 +65,17 @@ public static class OrderEndpoints
             ? Guid.NewGuid()
             : OrderIds.ForIdempotencyKey(customerId, idempotencyKey);
         var order = grains.GetGrain<IOrderGrain>(orderId);
+        var cart = grains.GetGrain<ICartGrain>(customerId);
         var placedBefore = await order.GetAsync();
         if (placedBefore is { Status: not OrderStatus.Placed })
         {
+            // A retry whose first attempt placed the order may have been cut off before emptying the cart.
+            await cart.CheckedOutAsync(placedBefore.CartVersion);
             return TypedResults.Created($"/api/orders/{orderId}", placedBefore.ToResponse());
         }
 
         // An order still Placed was cut off by a failover before its confirmation (its cart not emptied either):
         // placing it again finishes that, since the order grain completes what a first attempt left undone.
-
-        var cart = grains.GetGrain<ICartGrain>(customerId);
         var view = await cart.GetAsync();
         if (view.Lines.IsEmpty)
         {
@@ -99,18 +100,15 @@ public static class OrderEndpoints
             request.PaymentType!.Value,
             string.IsNullOrWhiteSpace(request.SpecialRequests) ? null : request.SpecialRequests.Trim(),
             request.DesiredTime,
-            view.Currency);
+            view.Currency,
+            view.Version);
 
         switch (await order.PlaceAsync(placement))
         {
             case PlaceResult.Placed placed:
-                // Only the attempt that placed the order, or finished a placement cut off before it, empties the cart;
-                // a concurrent retry finds it placed.
-                if (placed.Order.Number == placement.Number || placedBefore is not null)
-                {
-                    await cart.ClearAsync();
-                }
-
+                // Emptied only while it is as that order took it (the order keeps the version, a retry may be the
+                // first to get here): what the customer added since stays, and a clear delivered late empties nothing.
+                await cart.CheckedOutAsync(placed.Order.CartVersion);
                 return TypedResults.Created($"/api/orders/{orderId}", placed.Order.ToResponse());
             case PlaceResult.OutOfStock outOfStock:
                 return Conflict($"Product {outOfStock.ProductName} has only {outOfStock.Available} items in stock");
