@@ -56,7 +56,12 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.Configure<SessionLifetimeOptions>(builder.Configuration.GetSection("Auth"));
         builder.Services.AddKitchenSimulator(builder.Configuration, builder.Environment);
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddOptions<TrackingOptions>()
+            .Bind(builder.Configuration.GetSection(TrackingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton<OrderStreamRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrderStreamRelay>());
         builder.Services.AddSingleton<NotificationRelay>();
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddPayments(builder.Configuration);

@@ -124,9 +124,7 @@ public sealed class FailoverTests(TopologyFixture fixture)
         }
 
         await load.StopAsync();
-        // Tracking through a rolling restart is reported, not asserted: on this loaded 2-core machine a node's hub
-        // subscriptions can stall behind stream pub-sub calls to silos that are leaving (see docs/architecture.md).
-        await load.VerifyAsync(Cancellation, trackingMustCatchUp: false);
+        await load.VerifyAsync(Cancellation);
         // A staff move replayed after a 503 may find its first attempt applied: its 409 is the answer to a duplicate.
         // The scarce dish selling out is the load's design, not an error.
         Assert.All(load.Failures, failure => Assert.True(
@@ -143,9 +141,8 @@ public sealed class FailoverTests(TopologyFixture fixture)
             Assert.NotNull(onBoard);
         }
 
-        // The order board is a projection fed by memory streams: a step in flight on a stopping silo's queue, or its
-        // last write-behind flush refused because a new activation wrote first, can leave it a step behind until the
-        // order changes again (docs/architecture.md, known limits). Reported, not asserted, until streams are durable.
+        // The order board is a write-behind projection: its last flush refused because a new activation wrote first
+        // can leave it a step behind until the order changes again (docs/architecture.md, known limits). Reported.
         var board = await staff.SendAsync(HttpMethod.Get, "/api/staff/orders?pageSize=100&status=ReadyForDelivery", null, HttpStatusCode.OK, Cancellation);
         var ready = load.Orders.Count(order => order.Status == "ReadyForDelivery");
         Log.WriteLine($"the order board lists {board!.Value.GetProperty("total")} orders ready, the load acknowledged {ready}");

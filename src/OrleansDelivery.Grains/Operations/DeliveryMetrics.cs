@@ -19,6 +19,7 @@ public sealed class DeliveryMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _payments;
     private readonly Histogram<double> _checkout;
+    private readonly Counter<long> _trackingCaughtUp;
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -34,6 +35,10 @@ public sealed class DeliveryMetrics
             "s",
             "How long a checkout (POST /api/orders) took, by its HTTP status code.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _trackingCaughtUp = meter.CreateCounter<long>(
+            "orleansdelivery.tracking.caught_up",
+            "{order}",
+            "Watched orders whose steps a node's tracking relay had to read from the order because the stream had not brought them.");
     }
 
     public void OrderPlaced(PaymentType payment, DeliveryMethod delivery) =>
@@ -52,6 +57,9 @@ public sealed class DeliveryMetrics
 
     public void CheckoutTook(TimeSpan duration, int statusCode) =>
         _checkout.Record(duration.TotalSeconds, new TagList { { "http.response.status_code", statusCode } });
+
+    /// <summary>Counts a watched order whose stream missed a step, found by the tracking relay's catch-up.</summary>
+    public void TrackingCaughtUp() => _trackingCaughtUp.Add(1);
 
     private static string ActorKind(string by)
     {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Orleans.Streams;
+using Microsoft.Extensions.Options;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Orders;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Streaming;
@@ -12,9 +14,20 @@ namespace OrleansDelivery.Host.Tracking;
 /// shared by every connection of this node watching it, dropped with the last one. Each connection gets each
 /// order's steps once and in sequence: a step at or below what it was last sent is skipped, and a step it missed
 /// (an event lost or overtaken) is filled in from the full history every event carries.
+/// <para>
+/// A stream can still miss an order's next steps: after a node restarts or dies, a subscription can stay attached to
+/// nothing (issue 9's known limit). So every <see cref="TrackingOptions.CatchUpPeriod"/> the relay reads each watched,
+/// unfinished order from its grain; steps the stream had not brought in time go out from there, and the order's
+/// subscription is made again, so the stream's current reader picks it up.
+/// </para>
 /// </summary>
 public sealed partial class OrderStreamRelay(
-    IClusterClient cluster, IHubContext<OrderTrackingHub, IOrderTrackingClient> hub, ILogger<OrderStreamRelay> logger)
+    IClusterClient cluster,
+    IHubContext<OrderTrackingHub, IOrderTrackingClient> hub,
+    IOptions<TrackingOptions> options,
+    DeliveryMetrics metrics,
+    TimeProvider time,
+    ILogger<OrderStreamRelay> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<Guid, Watched> _orders = [];
@@ -51,7 +64,7 @@ public sealed partial class OrderStreamRelay(
             {
                 // Subscribe before reading what was missed, so nothing falls between the two.
                 watched = new Watched(current.Id);
-                watched.Handle = await StreamOf(current.Id).SubscribeAsync((order, _) => ForwardAsync(order));
+                watched.Handle = await SubscribeAsync(current.Id);
                 lock (_orders)
                 {
                     _orders[current.Id] = watched;
@@ -62,6 +75,7 @@ public sealed partial class OrderStreamRelay(
             lock (watched)
             {
                 watched.LastSent[connectionId] = Math.Max(afterSequence, missed.Count > 0 ? missed[^1].Sequence : afterSequence);
+                watched.Seen(current);
             }
 
             _connections.GetOrAdd(connectionId, _ => []).Add(current.Id);
@@ -121,6 +135,107 @@ public sealed partial class OrderStreamRelay(
         }
     }
 
+    /// <summary>How many watched orders a catch-up found behind their stream, since this node started.</summary>
+    public int CaughtUp => _caughtUp;
+
+    private int _caughtUp;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CatchUpPeriod, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await CatchUpAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Reads every watched order that is not finished from its grain and sends what its stream has not brought: a
+    /// step older than the catch-up period, which the stream should have delivered long since. Such an order's
+    /// subscription is made again.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        List<Watched> unfinished;
+        lock (_orders)
+        {
+            unfinished = [.. _orders.Values.Where(watched => !watched.Finished)];
+        }
+
+        var overdue = time.GetUtcNow() - options.Value.CatchUpPeriod;
+        foreach (var watched in unfinished)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            OrderView? current;
+            try
+            {
+                current = await cluster.GetGrain<IOrderGrain>(watched.OrderId).GetAsync();
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // A silo going away as we ask: the next round asks again.
+                LogCatchUpFailed(logger, watched.OrderId, exception);
+                continue;
+            }
+
+            if (current is null)
+            {
+                continue;
+            }
+
+            bool behind;
+            lock (watched)
+            {
+                behind = current.StatusHistory.Any(step => step.Sequence > watched.StreamSequence && step.At <= overdue);
+            }
+
+            if (!behind)
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _caughtUp);
+            metrics.TrackingCaughtUp();
+            LogCaughtUp(logger, watched.OrderId, current.StatusHistory[^1].Sequence);
+            await ForwardAsync(current);
+            await ResubscribeAsync(watched);
+        }
+    }
+
+    private async Task ResubscribeAsync(Watched watched)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            lock (_orders)
+            {
+                if (!_orders.TryGetValue(watched.OrderId, out var still) || !ReferenceEquals(still, watched))
+                {
+                    return;
+                }
+            }
+
+            // The new subscription first: the relay skips what a connection was already sent, so an overlap is harmless.
+            var stale = watched.Handle!;
+            watched.Handle = await SubscribeAsync(watched.OrderId);
+            try
+            {
+                await stale.UnsubscribeAsync();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogUnsubscribeFailed(logger, watched.OrderId, exception);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task<StreamSubscriptionHandle<OrderView>> SubscribeAsync(Guid orderId) =>
+        StreamOf(orderId).SubscribeAsync((order, _) => ForwardAsync(order));
+
     private IAsyncStream<OrderView> StreamOf(Guid orderId) =>
         cluster.GetStreamProvider(StreamProviders.Events).GetStream<OrderView>(StreamId.Create(OrderGrain.OrderStreamNamespace, orderId));
 
@@ -140,6 +255,7 @@ public sealed partial class OrderStreamRelay(
         var sends = new List<(string ConnectionId, IReadOnlyList<OrderUpdate> Updates)>();
         lock (watched)
         {
+            watched.Seen(order);
             foreach (var (connectionId, lastSent) in watched.LastSent)
             {
                 var updates = order.After(lastSent);
@@ -172,6 +288,15 @@ public sealed partial class OrderStreamRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send order {OrderId} to connection {ConnectionId}")]
     private static partial void LogSendFailed(ILogger logger, Guid orderId, string connectionId, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream had not brought its steps up to {Sequence}: sent them from the order and subscribed again")]
+    private static partial void LogCaughtUp(ILogger logger, Guid orderId, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read order {OrderId} to catch its tracking up; trying next round")]
+    private static partial void LogCatchUpFailed(ILogger logger, Guid orderId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not drop order {OrderId}'s replaced stream subscription")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Guid orderId, Exception exception);
+
     private sealed class Watched(Guid orderId)
     {
         public Guid OrderId { get; } = orderId;
@@ -180,5 +305,21 @@ public sealed partial class OrderStreamRelay(
 
         /// <summary>Per connection, the highest sequence it was sent.</summary>
         public Dictionary<string, long> LastSent { get; } = [];
+
+        /// <summary>The newest step this relay has had for the order, from its stream or read when it subscribed.</summary>
+        public long StreamSequence { get; private set; }
+
+        /// <summary>Delivered or cancelled: no step follows, so the catch-up leaves the order alone.</summary>
+        public bool Finished { get; private set; }
+
+        public void Seen(OrderView order)
+        {
+            if (order.StatusHistory.Length > 0)
+            {
+                StreamSequence = Math.Max(StreamSequence, order.StatusHistory[^1].Sequence);
+            }
+
+            Finished |= order.Status is OrderStatus.Delivered or OrderStatus.Cancelled;
+        }
     }
 }

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansDelivery.Host.Tracking;
+using OrleansDelivery.Grains.Orders;
+using OrleansDelivery.Orders;
+using OrleansDelivery.Streaming;
+using OrleansDelivery.Testing;
+
+namespace OrleansDelivery.Host.Tests;
+
+/// <summary>The tracking relay making up for steps its stream did not bring.</summary>
+public sealed class TrackingCatchUpTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Steps_the_stream_never_brought_reach_the_client_from_the_order_and_later_steps_follow()
+    {
+        await using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Tracking:CatchUpPeriod"] = "00:00:00.200" });
+        var (_, customer) = await app.SignedInCustomerAsync();
+        using (customer)
+        {
+            var product = await DeliveryApplication.FindProductAsync(customer, "Margherita");
+            (await customer.PutAsJsonAsync($"/api/cart/items/{product.GetProperty("id").GetGuid()}", new { quantity = 1 }, Cancellation)).Dispose();
+            using var placed = await customer.PostAsJsonAsync("/api/orders", new
+            {
+                deliveryMethod = "Pickup", contactName = "Ada", contactPhone = "+44 20 7946 0958", paymentType = "CashOnDelivery",
+            }, Cancellation);
+            Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+            var order = app.Services.GetRequiredService<IGrainFactory>()
+                .GetGrain<IOrderGrain>((await placed.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("id").GetGuid());
+
+            await using var connection = await app.ConnectTrackingAsync(customer);
+            var received = new ConcurrentQueue<OrderUpdate>();
+            connection.On<OrderUpdate>(nameof(IOrderTrackingClient.OrderUpdated), received.Enqueue);
+            Assert.Equal(2, (await connection.InvokeAsync<IReadOnlyList<OrderUpdate>>("SubscribeOrder", order.GetPrimaryKey(), (long?)null, Cancellation)).Count);
+
+            // A subscription attached to nothing, as after a failover: the node's subscription is dropped behind the
+            // relay's back, so the stream brings it nothing more.
+            var stream = app.Services.GetRequiredService<IClusterClient>().GetStreamProvider(StreamProviders.Events)
+                .GetStream<OrderView>(StreamId.Create(OrderGrain.OrderStreamNamespace, order.GetPrimaryKey()));
+            var handles = await stream.GetAllSubscriptionHandles();
+            Assert.Single(handles);
+            await handles[0].UnsubscribeAsync();
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.Cooking, "staff"));
+            var relay = app.Services.GetRequiredService<OrderStreamRelay>();
+
+            var cooking = await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), updates => updates.Length >= 1, TimeSpan.FromSeconds(30), "Cooking, from the catch-up");
+            Assert.Equal((3L, OrderStatus.Cooking), (cooking[0].Sequence, cooking[0].Status));
+            Assert.True(relay.CaughtUp >= 1, $"the relay counted {relay.CaughtUp} catch-ups");
+
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.ReadyForDelivery, "staff"));
+            var all = await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), updates => updates.Length >= 2, TimeSpan.FromSeconds(30), "ReadyForDelivery");
+            Assert.Equal([3L, 4L], all.Select(update => update.Sequence));
+        }
+    }
+
+    [Fact]
+    public void A_catch_up_period_out_of_range_stops_start_up_with_its_reason()
+    {
+        using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Tracking:CatchUpPeriod"] = "00:00:00" });
+        var failure = Assert.ThrowsAny<Exception>(() => app.Start());
+        Assert.Contains("Tracking:CatchUpPeriod must be between 50 ms and 1 hour.", failure.ToString(), StringComparison.Ordinal);
+    }
+}
