@@ -171,7 +171,7 @@ public sealed class Load : IAsyncDisposable
         var caughtUp = Topology.Nodes.Sum(node => File.Exists(_topology.LogOf(node))
             ? File.ReadLines(_topology.LogOf(node)).Count(line => line.Contains("stream had not brought its steps", StringComparison.Ordinal))
             : 0);
-        log.WriteLine($"tracking catch-ups (a watched order's stream missed a step; the relay sent it from the order): {caughtUp}");
+        log.WriteLine($"tracking catch-ups on all nodes since the topology started (a watched order's stream missed a step; the relay sent it from the order): {caughtUp}");
         foreach (var group in Failures.GroupBy(f => (f.Status, f.RetryAfter)))
         {
             log.WriteLine($"  {group.Count()} x {group.Key.Status}{(group.Key.RetryAfter ? " with Retry-After" : "")}, e.g. {group.First().Request}: {Shorten(group.First().Detail)}");

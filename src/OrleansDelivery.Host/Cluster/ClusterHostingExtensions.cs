@@ -113,9 +113,9 @@ public static class ClusterHostingExtensions
                 cluster.ServiceId = settings.ServiceId;
             });
             client.UsePostgresClustering(settings.PostgresConnectionString!);
-            // A silo that dies drops out of the gateway list at the next refresh (Orleans: 1 minute); until then the
-            // client keeps trying its dead gateway for new connections.
-            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = settings.Membership.TableRefreshTimeout);
+            // A frozen silo keeps its connections open: only the refreshed gateway list shows it dead, and only then
+            // does the client close its connection and fail the calls waiting on it (see MembershipSettings).
+            client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = settings.Membership.GatewayListRefreshPeriod);
 
             // The client's stream provider matches the silos' by name and kind: the durable PostgreSQL provider, whose
             // producer side appends straight to PostgreSQL (only silos read the queues).

@@ -7,6 +7,9 @@ namespace OrleansDelivery.Host.Cluster;
 /// Orleans' own defaults take 7–12 s for a crash and over a minute for a freeze. Every silo also reads the whole
 /// membership table each <see cref="TableRefreshTimeout"/> (Orleans: 60 s): that is how a silo that was frozen,
 /// declared dead and then resumed learns it is dead and stops, instead of serving as a zombie for a minute.
+/// A front-end node reads the live gateways from the table each <see cref="GatewayListRefreshPeriod"/>: a killed
+/// silo's connections reset at once, but a frozen one's stay open, and only this refresh shows it dead, closing its
+/// connection and failing the calls waiting on it (Orleans: 1 minute; one small query per period per front-end).
 /// </summary>
 public sealed record MembershipSettings(
     TimeSpan ProbeTimeout,
@@ -15,7 +18,8 @@ public sealed record MembershipSettings(
     bool EnableConnectionLivenessCheck,
     TimeSpan TableRefreshTimeout,
     TimeSpan DefunctSiloExpiration,
-    TimeSpan DefunctSiloCleanupPeriod)
+    TimeSpan DefunctSiloCleanupPeriod,
+    TimeSpan GatewayListRefreshPeriod)
 {
     public static MembershipSettings FromConfiguration(IConfigurationSection section) => new(
         ClusterSettings.ReadDuration(section, nameof(ProbeTimeout), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
@@ -24,5 +28,6 @@ public sealed record MembershipSettings(
         ClusterSettings.ReadBool(section, nameof(EnableConnectionLivenessCheck), defaultValue: false),
         ClusterSettings.ReadDuration(section, nameof(TableRefreshTimeout), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
         ClusterSettings.ReadDuration(section, nameof(DefunctSiloExpiration), TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)),
-        ClusterSettings.ReadDuration(section, nameof(DefunctSiloCleanupPeriod), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)));
+        ClusterSettings.ReadDuration(section, nameof(DefunctSiloCleanupPeriod), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
+        ClusterSettings.ReadDuration(section, nameof(GatewayListRefreshPeriod), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
 }
