@@ -29,5 +29,5 @@ public sealed record MembershipSettings(
         ClusterSettings.ReadDuration(section, nameof(TableRefreshTimeout), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
         ClusterSettings.ReadDuration(section, nameof(DefunctSiloExpiration), TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)),
         ClusterSettings.ReadDuration(section, nameof(DefunctSiloCleanupPeriod), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
-        ClusterSettings.ReadDuration(section, nameof(GatewayListRefreshPeriod), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
+        ClusterSettings.ReadDuration(section, nameof(GatewayListRefreshPeriod), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)));
 }
