@@ -24,6 +24,7 @@ public sealed class StartupTests
         { "Cluster:Membership:EnableConnectionLivenessCheck", "maybe", "true or false" },
         { "Cluster:Membership:DefunctSiloExpiration", "-1.00:00:00", "duration" },
         { "Cluster:Membership:TableRefreshTimeout", "1.00:00:00", "duration" },
+        { "Cluster:Membership:GatewayListRefreshPeriod", "00:00:00.010", "duration" },
         { "Cluster:MigrateOnStartup", "yes", "true or false" },
         { "Cluster:Role", "Worker", "Silo, Frontend" },
         { "Cluster:Role", "0", "Silo, Frontend" },
