@@ -46,6 +46,11 @@ public sealed class OperationsTests(LiveKitchenHost host, Chromium chromium) : B
             TimeSpan.FromSeconds(30),
             "the dashboard's activation count to grow");
         await admin.SaveScreenshotAsync(Path.Combine(OutputFolder("screenshots"), "orleans-dashboard.png"));
+
+        // The dashboard's page carries a way back to the business view.
+        await admin.Page.GetByRole(AriaRole.Link, new() { Name = "Business view" }).ClickAsync();
+        await Assertions.Expect(admin.Heading).ToHaveTextAsync("Business view");
+        await Assertions.Expect(placed).ToHaveTextAsync("10", new() { Timeout = 30_000 });
     }
 
     /// <summary>Orders through the API, as many customers' phones would send them (here all from the admin's account).</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansDelivery.Testing;
@@ -68,7 +69,11 @@ public sealed class OperationsTests(OperationsTests.OperationsHost host) : IClas
         using var trace = await keyHolder.GetAsync("/dashboard/Trace", Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, adminPage.StatusCode);
-        Assert.Contains("<html", await adminPage.Content.ReadAsStringAsync(Cancellation), StringComparison.OrdinalIgnoreCase);
+        var html = await adminPage.Content.ReadAsStringAsync(Cancellation);
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+        // The dashboard's own page links to the business view.
+        Assert.Contains("id=\"od-business-view\" href=\"/staff/operations\"", html, StringComparison.Ordinal);
+        Assert.Equal(adminPage.Content.Headers.ContentLength ?? html.Length, Encoding.UTF8.GetByteCount(html));
         Assert.Equal(HttpStatusCode.OK, keyCounters.StatusCode);
         var counters = await keyCounters.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
         Assert.Equal(1, counters.GetProperty("hosts").GetArrayLength());

@@ -43,6 +43,7 @@ public static class OperationsEndpoints
         var operatorTools = new List<IEndpointConventionBuilder> { app.MapPrometheusScrapingEndpoint("/metrics") };
         if (settings.Dashboard)
         {
+            app.UseWhen(context => DashboardBusinessViewLink.IsPage(context.Request.Path), page => page.Use(DashboardBusinessViewLink.AddAsync));
             operatorTools.Add(app.MapOrleansDashboard(routePrefix: DashboardPath));
         }
 
