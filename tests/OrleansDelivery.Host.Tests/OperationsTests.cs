@@ -63,7 +63,9 @@ public sealed class OperationsTests(OperationsTests.OperationsHost host) : IClas
         using var viaCookie = new HttpRequestMessage(HttpMethod.Get, "/dashboard/index.html");
         viaCookie.Headers.Add("Cookie", $"od_operator_key={OperatorKey}");
 
-        using var adminPage = await admin.GetAsync("/dashboard/index.html", Cancellation);
+        using var adminPageRequest = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        adminPageRequest.Headers.Add("Accept-Encoding", "gzip, br");
+        using var adminPage = await admin.SendAsync(adminPageRequest, Cancellation);
         using var keyCounters = await keyHolder.GetAsync("/dashboard/DashboardCounters", Cancellation);
         using var cookiePage = await cookieHolder.SendAsync(viaCookie, Cancellation);
         using var trace = await keyHolder.GetAsync("/dashboard/Trace", Cancellation);

@@ -23,6 +23,8 @@ internal static class DashboardBusinessViewLink
 
     public static async Task AddAsync(HttpContext context, RequestDelegate next)
     {
+        // The page is read and rewritten here, so it must come uncompressed (browsers ask for gzip or br).
+        context.Request.Headers.AcceptEncoding = default;
         var body = context.Response.Body;
         using var page = new MemoryStream();
         context.Response.Body = page;
