@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrleansDelivery.Testing;
 using OrleansDelivery.Testing.Postgres;
@@ -42,6 +43,54 @@ public sealed class PostgresStreamHostTests
         Assert.True(await reader.ReadAsync(Cancellation));
         Assert.True(reader.GetInt64(0) >= 2, $"{reader.GetInt64(0)} all-orders events stored"); // confirmed (cash: at once), cooking
         Assert.InRange(reader.GetInt32(1), 0, 3);
+    }
+
+    [Fact]
+    public async Task The_board_whose_last_write_was_lost_catches_up_from_the_stream_when_it_activates_again()
+    {
+        var connectionString = await (await PostgresTestServer.GetSharedAsync()).CreateDatabaseAsync(Cancellation);
+        await using var node = DeliveryApplication.OnPostgres(connectionString);
+        node.Settings["Catalog:SeedDemo"] = "true";
+        node.Start();
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var (_, customer) = await node.SignedInCustomerAsync();
+        var (_, staff) = await node.SignedInStaffAsync();
+        using (customer)
+        using (staff)
+        {
+            // The board as written after the first order.
+            var first = (await DeliveryApplication.PlaceOrderAsync(customer)).GetProperty("id").GetGuid();
+            await BoardShowsAsync(staff, first, "Confirmed");
+            var written = await Wait.UntilAsync(
+                () => StoredBoardAsync(dataSource),
+                board => board is not null && board.Contains(first.ToString(), StringComparison.OrdinalIgnoreCase) && board.Contains("ResumeAfter", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30),
+                "the board to write the first order");
+
+            // A second order reaches the board, whose write of it is then lost: another writer puts the older board
+            // back (a newer version, so the live activation's own write is refused), and the board deactivates.
+            var second = (await DeliveryApplication.PlaceOrderAsync(customer)).GetProperty("id").GetGuid();
+            await BoardShowsAsync(staff, second, "Confirmed");
+            await using (var putBack = dataSource.CreateCommand("UPDATE orleans_grain_state SET payload = $1::json, version = version + 1 WHERE state_name = 'order-board'"))
+            {
+                putBack.Parameters.AddWithValue(written!);
+                Assert.Equal(1, await putBack.ExecuteNonQueryAsync(Cancellation));
+            }
+
+            await node.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+            // The next event activates the board from the older state; it resumes the stream after the first order,
+            // so the second order's events come again.
+            var third = (await DeliveryApplication.PlaceOrderAsync(customer)).GetProperty("id").GetGuid();
+            await BoardShowsAsync(staff, third, "Confirmed");
+            await BoardShowsAsync(staff, second, "Confirmed");
+        }
+    }
+
+    private static async Task<string?> StoredBoardAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT payload::text FROM orleans_grain_state WHERE state_name = 'order-board'");
+        return await command.ExecuteScalarAsync(Cancellation) as string;
     }
 
     [Fact]

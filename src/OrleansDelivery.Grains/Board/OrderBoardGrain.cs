@@ -14,6 +14,10 @@ public sealed record OrderBoardState
 {
     [Id(0)]
     public Dictionary<Guid, OrderBoardEntry> Orders { get; init; } = [];
+
+    /// <summary>The last event applied; the subscription resumes after it (see <see cref="StreamResumePoint"/>).</summary>
+    [Id(1)]
+    public StreamResumePoint? ResumeAfter { get; set; }
 }
 
 /// <summary>
@@ -58,11 +62,12 @@ public sealed class OrderBoardGrain(
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<OrderView>().ResumeAsync(this);
+        await handleFactory.Create<OrderView>().ResumeAsync(this, board.State.ResumeAfter?.ToToken());
 
     public async Task OnNextAsync(OrderView order, StreamSequenceToken? token = null)
     {
         var sequence = order.StatusHistory[^1].Sequence;
+        board.State.ResumeAfter = StreamResumePoint.After(token, board.State.ResumeAfter);
         if (board.State.Orders.TryGetValue(order.Id, out var known) && known.Sequence >= sequence)
         {
             return;

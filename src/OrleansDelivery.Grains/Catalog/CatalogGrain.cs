@@ -68,11 +68,12 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
     }
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<ProductView>().ResumeAsync(this);
+        await handleFactory.Create<ProductView>().ResumeAsync(this, catalog.State.ResumeAfter?.ToToken());
 
     public Task OnNextAsync(ProductView item, StreamSequenceToken? token = null)
     {
         // Events may arrive twice or late; the product's version says which view is newest.
+        catalog.State.ResumeAfter = StreamResumePoint.After(token, catalog.State.ResumeAfter);
         if (catalog.State.Products.TryGetValue(item.Id, out var known) && known.Version >= item.Version)
         {
             return Task.CompletedTask;

@@ -20,6 +20,10 @@ public sealed record DeliveryEstimatesState
     /// <summary>Orders already measured, so a repeated event is not counted twice.</summary>
     [Id(2)]
     public List<string> Measured { get; init; } = [];
+
+    /// <summary>The last event applied; the subscription resumes after it (see <see cref="StreamResumePoint"/>).</summary>
+    [Id(3)]
+    public StreamResumePoint? ResumeAfter { get; set; }
 }
 
 /// <summary>
@@ -50,10 +54,11 @@ public sealed class DeliveryEstimatesGrain([PersistentState("estimates")] IPersi
     public Task<DeliveryEstimates> GetAsync() => Task.FromResult(_current ??= Compute());
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<OrderView>().ResumeAsync(this);
+        await handleFactory.Create<OrderView>().ResumeAsync(this, estimates.State.ResumeAfter?.ToToken());
 
     public Task OnNextAsync(OrderView order, StreamSequenceToken? token = null)
     {
+        estimates.State.ResumeAfter = StreamResumePoint.After(token, estimates.State.ResumeAfter);
         var times = order.Times;
         if (order.Status == OrderStatus.ReadyForDelivery && times is { CookingStartedAt: { } started, ReadyAt: { } ready })
         {
