@@ -83,8 +83,9 @@ public sealed class DurableStreamTests(PostgresClusterFixture fixture)
             Cap,
             "the balancer to hand out every queue");
 
+        // Every queue once: none unread, none read by two silos. Which silo reads which is Orleans' hash ring's choice,
+        // and it may give every queue to one silo (CI saw that), so no silo is required to read any.
         Assert.Equal(Enumerable.Range(0, PostgresCluster.DurableQueueCount), readers.SelectMany(q => q).Order());
-        Assert.All(readers, queues => Assert.NotEmpty(queues));
     }
 
     private long TableReads(string provider) => fixture.Cluster.Silos.Sum(silo => Store(silo.ServiceProvider, provider).TableReads);
