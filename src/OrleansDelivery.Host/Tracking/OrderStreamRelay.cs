@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
-using Orleans.Streams;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
 using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Orders;
 using OrleansDelivery.Orders;
@@ -166,40 +166,42 @@ public sealed partial class OrderStreamRelay(
         foreach (var watched in unfinished)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            OrderView? current;
             try
             {
-                current = await cluster.GetGrain<IOrderGrain>(watched.OrderId).GetAsync();
+                await CatchUpAsync(watched, overdue);
             }
             catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
             {
-                // A silo going away as we ask: the next round asks again.
+                // A silo going away as we ask or resubscribe: the next round tries again. An exception escaping
+                // here would end the hosted service, and with it the node.
                 LogCatchUpFailed(logger, watched.OrderId, exception);
-                continue;
             }
-
-            if (current is null)
-            {
-                continue;
-            }
-
-            bool behind;
-            lock (watched)
-            {
-                behind = current.StatusHistory.Any(step => step.Sequence > watched.StreamSequence && step.At <= overdue);
-            }
-
-            if (!behind)
-            {
-                continue;
-            }
-
-            Interlocked.Increment(ref _caughtUp);
-            metrics.TrackingCaughtUp();
-            LogCaughtUp(logger, watched.OrderId, current.StatusHistory[^1].Sequence);
-            await ForwardAsync(current);
-            await ResubscribeAsync(watched);
         }
+    }
+
+    private async Task CatchUpAsync(Watched watched, DateTimeOffset overdue)
+    {
+        if (await cluster.GetGrain<IOrderGrain>(watched.OrderId).GetAsync() is not { } current)
+        {
+            return;
+        }
+
+        bool behind;
+        lock (watched)
+        {
+            behind = current.StatusHistory.Any(step => step.Sequence > watched.StreamSequence && step.At <= overdue);
+        }
+
+        if (!behind)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _caughtUp);
+        metrics.TrackingCaughtUp();
+        LogCaughtUp(logger, watched.OrderId, current.StatusHistory[^1].Sequence);
+        await ForwardAsync(current);
+        await ResubscribeAsync(watched);
     }
 
     private async Task ResubscribeAsync(Watched watched)
@@ -291,7 +293,7 @@ public sealed partial class OrderStreamRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream had not brought its steps up to {Sequence}: sent them from the order and subscribed again")]
     private static partial void LogCaughtUp(ILogger logger, Guid orderId, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read order {OrderId} to catch its tracking up; trying next round")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not catch order {OrderId}'s tracking up; trying next round")]
     private static partial void LogCatchUpFailed(ILogger logger, Guid orderId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not drop order {OrderId}'s replaced stream subscription")]
