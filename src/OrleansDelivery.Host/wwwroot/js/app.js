@@ -124,19 +124,32 @@ async function render() {
     fill(main, h("h1", {}, "Staff only"), h("p", {}, "This page is for staff."));
     return;
   }
-  fill(main, h("p", { class: "muted" }, "Loading…"));
+  // Each navigation renders into a view of its own: a screen still loading when the customer moves on fills a view
+  // no longer on the page, instead of replacing the newer screen (and whatever was typed into it).
+  const view = h("div", { class: "view" });
+  fill(main, view);
+  fill(view, h("p", { class: "muted" }, "Loading…"));
   try {
-    const cleanup = await screen({ main, params: found.groups ?? {}, query: new URLSearchParams(location.search), context });
-    leave = typeof cleanup === "function" ? cleanup : null;
+    const cleanup = await screen({ main: view, params: found.groups ?? {}, query: new URLSearchParams(location.search), context });
+    if (typeof cleanup === "function") {
+      if (view.isConnected) {
+        leave = cleanup;
+      } else {
+        cleanup();
+      }
+    }
   } catch (error) {
     console.error(error);
+    if (!view.isConnected) {
+      return;
+    }
     if (error instanceof ApiError && error.status === 401) {
       await context.signedOut();
       return navigate("/signin", { replace: true });
     }
-    fill(main, h("h1", {}, "Something went wrong"), h("p", { class: "alert", role: "alert" }, error.message));
+    fill(view, h("h1", {}, "Something went wrong"), h("p", { class: "alert", role: "alert" }, error.message));
   }
-  const heading = main.querySelector("h1");
+  const heading = view.isConnected ? view.querySelector("h1") : null;
   if (heading) {
     document.title = `${heading.textContent} · OrleansDelivery`;
   }

@@ -71,7 +71,15 @@ export async function tracker({ main, params, context }) {
       h("p", {}, `Payment: ${words(order.payment.type)} — ${words(order.payment.status)}`));
   };
 
+  // The actions are drawn again only when what they offer changes: a refresh that brings the same order back (after
+  // a pushed step the screen already showed) must not wipe a card number or a note being typed.
+  let actionsDrawnFor = null;
   const renderActions = () => {
+    const offer = JSON.stringify([order.status, order.payment?.status, order.couldBeCancelled, order.rating ?? null]);
+    if (offer === actionsDrawnFor) {
+      return;
+    }
+    actionsDrawnFor = offer;
     fill(actions, 
       paymentPanel(order, updated => show(updated), notice),
       order.couldBeCancelled ? cancelPanel(order, updated => show(updated)) : null,
