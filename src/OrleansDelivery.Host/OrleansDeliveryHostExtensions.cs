@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansDelivery.Grains.Catalog;
 using OrleansDelivery.Host.Board;
 using OrleansDelivery.Host.Cart;
 using OrleansDelivery.Host.Catalog;
@@ -58,6 +59,10 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddOptions<TrackingOptions>()
             .Bind(builder.Configuration.GetSection(TrackingOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<StockOptions>()
+            .Bind(builder.Configuration.GetSection(StockOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<OrderStreamRelay>();

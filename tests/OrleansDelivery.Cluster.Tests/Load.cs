@@ -128,26 +128,27 @@ public sealed class Load : IAsyncDisposable
             finalSteps[order.Id] = sequence;
         }
 
-        // Nothing oversold: the stock taken is exactly what the orders that exist hold, acknowledged or not.
-        var sold = new Dictionary<Guid, int> { [Scarce.Id] = 0, [Plentiful.Id] = 0 };
-        foreach (var customer in _customers)
+        // Nothing oversold: the stock taken is exactly what the orders that exist hold, acknowledged or not. A checkout
+        // cut off between its reservation and its order's write, and not retried, holds units until the product
+        // settles them with the order (Stock:CheckReservationsAfter, 15 s): the wait allows for that round.
+        var last = "nothing read";
+        Dictionary<Guid, int> sold, taken;
+        try
         {
-            foreach (var order in await customer.GetOrdersAsync(cancellationToken))
-            {
-                Assert.NotEqual("Cancelled", order.GetProperty("status").GetString());
-                foreach (var line in order.GetProperty("lines").EnumerateArray())
+            (sold, taken) = await OrleansDelivery.Testing.Wait.UntilAsync(
+                async () =>
                 {
-                    sold[line.GetProperty("productId").GetGuid()] += line.GetProperty("quantity").GetInt32();
-                }
-            }
+                    var stock = await StockAsync(cancellationToken);
+                    last = string.Join("; ", stock.Taken.Select(pair => $"product {pair.Key}: {pair.Value} taken, {stock.Sold[pair.Key]} in orders"));
+                    return stock;
+                },
+                stock => stock.Taken.All(pair => pair.Value == stock.Sold[pair.Key]),
+                TimeSpan.FromSeconds(90),
+                "the stock taken from each product to match what the orders hold");
         }
-
-        foreach (var (id, initial) in new[] { Scarce, Plentiful })
+        catch (TimeoutException timeout)
         {
-            var product = await _staff.SendAsync(HttpMethod.Get, $"/api/products/{id}", null, HttpStatusCode.OK, cancellationToken);
-            var stock = product!.Value.GetProperty("stock").GetInt32();
-            Assert.True(stock >= 0, $"product {id} has stock {stock}");
-            Assert.Equal(initial - stock, sold[id]);
+            throw new TimeoutException($"{timeout.Message} Last read: {last}.", timeout.InnerException);
         }
 
         // Every tracking connection ends up with every step of its orders, none missing, whichever node it was on.
@@ -166,7 +167,7 @@ public sealed class Load : IAsyncDisposable
         }
 
         log.WriteLine($"{_orders.Count} orders acknowledged, {_checkoutsRefused} checkouts refused (sold out), " +
-            $"scarce product sold {sold[Scarce.Id]} of {Scarce.InitialStock}; {Failures.Count} non-success answers; " +
+            $"scarce product sold {sold[Scarce.Id]} of {Scarce.InitialStock} ({taken[Scarce.Id]} taken from its stock); {Failures.Count} non-success answers; " +
             $"tracking reconnects: [{string.Join(",", _watchers.Select(w => w.Reconnects))}]");
         var caughtUp = Topology.Nodes.Sum(node => File.Exists(_topology.LogOf(node))
             ? File.ReadLines(_topology.LogOf(node)).Count(line => line.Contains("stream had not brought its steps", StringComparison.Ordinal))
@@ -197,6 +198,34 @@ public sealed class Load : IAsyncDisposable
 
         _staff.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>Per product: the units the customers' orders hold, and the units gone from its available stock.</summary>
+    private async Task<(Dictionary<Guid, int> Sold, Dictionary<Guid, int> Taken)> StockAsync(CancellationToken cancellationToken)
+    {
+        var sold = new Dictionary<Guid, int> { [Scarce.Id] = 0, [Plentiful.Id] = 0 };
+        foreach (var customer in _customers)
+        {
+            foreach (var order in await customer.GetOrdersAsync(cancellationToken))
+            {
+                Assert.NotEqual("Cancelled", order.GetProperty("status").GetString());
+                foreach (var line in order.GetProperty("lines").EnumerateArray())
+                {
+                    sold[line.GetProperty("productId").GetGuid()] += line.GetProperty("quantity").GetInt32();
+                }
+            }
+        }
+
+        var taken = new Dictionary<Guid, int>();
+        foreach (var (id, initial) in new[] { Scarce, Plentiful })
+        {
+            var product = await _staff.SendAsync(HttpMethod.Get, $"/api/products/{id}", null, HttpStatusCode.OK, cancellationToken);
+            var stock = product!.Value.GetProperty("stock").GetInt32();
+            Assert.True(stock >= 0, $"product {id} has stock {stock}");
+            taken[id] = initial - stock;
+        }
+
+        return (sold, taken);
     }
 
     private void AssertNoRegressions() => Assert.True(_regressions.IsEmpty, string.Join(Environment.NewLine, _regressions));

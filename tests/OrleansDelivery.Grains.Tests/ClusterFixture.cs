@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
+using OrleansDelivery.Grains.Catalog;
 using OrleansDelivery.Grains.Notifications;
 using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Payments;
@@ -42,6 +43,13 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 payments.RefundRetryDelay = TimeSpan.FromMilliseconds(50);
                 payments.MaxRefundRetryDelay = TimeSpan.FromMilliseconds(200);
+            });
+            // Short, so a test sees a reservation settled with its order; every order test then also proves that a
+            // placed order's stock is kept while it is live.
+            silo.Services.Configure<StockOptions>(stock =>
+            {
+                stock.CheckReservationsAfter = TimeSpan.FromSeconds(2);
+                stock.RecheckHeldReservationsEvery = TimeSpan.FromSeconds(4);
             });
             silo.Services.AddDeliveryMetrics();
             silo.Services.AddSingleton<IEmailSender>(Emails);

@@ -24,6 +24,12 @@ public interface IProductGrain : IGrainWithGuidKey
     /// <summary>The reserved units go back on sale; unknown reservations are ignored, so a retry is harmless.</summary>
     Task ReleaseAsync(Guid reservationId);
 
+    /// <summary>
+    /// The order a reservation is for says it still needs the units (its answer to
+    /// <see cref="Orders.IOrderGrain.SettleReservationAsync"/>): the product asks again only much later.
+    /// </summary>
+    Task KeepReservationAsync(Guid reservationId);
+
     /// <summary>Adds an order's rating to the product's average; the same order twice counts once.</summary>
     Task<ProductView?> AddRatingAsync(Guid orderId, int stars);
 }

@@ -32,6 +32,15 @@ public interface IOrderGrain : IGrainWithGuidKey
     /// <see cref="OrderRating.LowStars"/> or below.
     /// </summary>
     Task<RatingResult> RateAsync(int stars, string? comment);
+
+    /// <summary>
+    /// A product asks what becomes of the units it holds for this order, and is answered by a call back: released when
+    /// the order was never placed (its checkout cut off before the order was written) or was cancelled, sold when it
+    /// was delivered, kept otherwise. An order cut off before its confirmation is finished on the way. One-way, so a
+    /// product never waits on an order that may itself be waiting on the product.
+    /// </summary>
+    [OneWay]
+    Task SettleReservationAsync(Guid productId);
 }
 
 /// <summary>

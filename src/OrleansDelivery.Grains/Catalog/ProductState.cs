@@ -30,5 +30,13 @@ public sealed record ProductState
     [Id(6)]
     public HashSet<Guid> RatedOrders { get; init; } = [];
 
+    /// <summary>
+    /// When each reservation was taken, so one its order never followed up (a checkout cut off by a failover and not
+    /// retried) is settled with the order after <see cref="StockOptions.CheckReservationsAfter"/>. Reservations kept
+    /// before this was recorded have no entry and are checked at once.
+    /// </summary>
+    [Id(7)]
+    public Dictionary<Guid, DateTimeOffset> ReservedAt { get; init; } = [];
+
     public int Available => OnHand - Reservations.Values.Sum();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansDelivery.Cart;
 using OrleansDelivery.Catalog;
 using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Grains.Payments;
@@ -225,6 +226,42 @@ public sealed partial class OrderGrain(
         await StopPaymentTimeoutAsync();
     }
 
+    public async Task SettleReservationAsync(Guid productId)
+    {
+        // Runs in a turn of its own: a placement in progress has finished (or died with its silo) before this looks.
+        var orderId = this.GetPrimaryKey();
+        var product = GrainFactory.GetGrain<IProductGrain>(productId);
+        var placement = order.State.Order;
+        if (placement is null)
+        {
+            LogUnplacedReservationReleased(logger, orderId, productId);
+            await product.ReleaseAsync(orderId);
+            return;
+        }
+
+        switch (order.State.Status)
+        {
+            case OrderStatus.Cancelled:
+                await product.ReleaseAsync(orderId);
+                break;
+            case OrderStatus.Delivered:
+                await product.CommitAsync(orderId);
+                break;
+            case OrderStatus.Placed:
+                // Written, then cut off before the history listed it or its payment was asked for, and not retried:
+                // finish as a retry would, so the customer finds the order they were charged stock for.
+                LogCutOffPlacementFinished(logger, placement.Number, orderId);
+                await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
+                await CompletePlacementAsync(placement);
+                await GrainFactory.GetGrain<ICartGrain>(placement.CustomerId).CheckedOutAsync(placement.CartVersion);
+                await product.KeepReservationAsync(orderId);
+                break;
+            default:
+                await product.KeepReservationAsync(orderId);
+                break;
+        }
+    }
+
     private IPaymentGrain Payment => GrainFactory.GetGrain<IPaymentGrain>(this.GetPrimaryKey());
 
     private async Task KeepPaymentAsync(PaymentView payment)
@@ -374,6 +411,12 @@ public sealed partial class OrderGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) cancelled by {By}: {Reason}")]
     private static partial void LogCancelled(ILogger logger, string number, Guid orderId, string by, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stock of product {ProductId} was held for order {OrderId}, which was never placed (its checkout was cut off and not retried): released")]
+    private static partial void LogUnplacedReservationReleased(ILogger logger, Guid orderId, Guid productId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {Number} ({OrderId}) was cut off before its confirmation and not retried: finished now")]
+    private static partial void LogCutOffPlacementFinished(ILogger logger, string number, Guid orderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {Number} ({OrderId}) delivered ({DeliveryMethod}, by {By})")]
     private static partial void LogDelivered(ILogger logger, string number, Guid orderId, DeliveryMethod deliveryMethod, string by);
