@@ -10,8 +10,13 @@ namespace OrleansDelivery.Cluster.Tests;
 /// turn. Each test leaves the four nodes running for the next one.
 /// </summary>
 [Collection(TopologyCollection.Name)]
-public sealed class FailoverTests(TopologyFixture fixture)
+public sealed class FailoverTests(TopologyFixture fixture) : IAsyncLifetime
 {
+    /// <summary>Each test starts from the whole topology, whatever the one before it left behind.</summary>
+    public async ValueTask InitializeAsync() => await fixture.Topology.RestoreAsync(TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     private const int Customers = 6;
 
     private static readonly TimeSpan DeathCap = TimeSpan.FromSeconds(60);

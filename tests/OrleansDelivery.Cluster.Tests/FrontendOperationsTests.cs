@@ -11,8 +11,13 @@ namespace OrleansDelivery.Cluster.Tests;
 /// gateway, and its Orleans Dashboard (read through the client) shows every silo of the cluster.
 /// </summary>
 [Collection(TopologyCollection.Name)]
-public sealed class FrontendOperationsTests(TopologyFixture fixture)
+public sealed class FrontendOperationsTests(TopologyFixture fixture) : IAsyncLifetime
 {
+    /// <summary>Each test starts from the whole topology, whatever the one before it left behind.</summary>
+    public async ValueTask InitializeAsync() => await fixture.Topology.RestoreAsync(TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     private static readonly TimeSpan Cap = TimeSpan.FromSeconds(90);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using OrleansDelivery.Testing;
 
 namespace OrleansDelivery.Cluster.Tests;
 
@@ -64,8 +65,45 @@ public sealed class Topology
     /// <summary>SIGTERM, then waits until the node has handed its grains over and exited.</summary>
     public Task StopNodeAsync(string node, CancellationToken cancellationToken) => RunScriptAsync(cancellationToken, "stop-node", node);
 
+    /// <summary>
+    /// Brings back whatever an earlier test left down (a test that fails never reaches its own restart): every node
+    /// running and awake, and every silo Active in the membership table.
+    /// </summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        foreach (var node in Nodes)
+        {
+            if (File.Exists(PidFile(node)) && IsRunning(PidOf(node)))
+            {
+                // A node left frozen wakes; if it was declared dead meanwhile, it stops itself and is started below.
+                await SignalAsync(node, "CONT", cancellationToken);
+            }
+        }
+
+        foreach (var node in Nodes)
+        {
+            if (Silos.Contains(node) && await MembershipStatusAsync(node, cancellationToken) == "Dead" && File.Exists(PidFile(node)))
+            {
+                var pid = PidOf(node);
+                await Wait.UntilAsync(() => Task.FromResult(IsRunning(pid)), running => !running, TimeSpan.FromSeconds(90), $"{node}, declared dead, to stop itself");
+            }
+
+            if (!File.Exists(PidFile(node)) || !IsRunning(PidOf(node)))
+            {
+                await StartNodeAsync(node, cancellationToken);
+            }
+        }
+
+        foreach (var silo in Silos)
+        {
+            await Wait.UntilAsync(() => MembershipStatusAsync(silo, cancellationToken), status => status == "Active", TimeSpan.FromSeconds(90), $"{silo} to be Active");
+        }
+    }
+
     public int PidOf(string node) =>
-        int.Parse(File.ReadAllText(Path.Combine(StateDirectory, "pids", $"{node}.pid")).Trim(), CultureInfo.InvariantCulture);
+        int.Parse(File.ReadAllText(PidFile(node)).Trim(), CultureInfo.InvariantCulture);
+
+    private string PidFile(string node) => Path.Combine(StateDirectory, "pids", $"{node}.pid");
 
     public static bool IsRunning(int pid)
     {
