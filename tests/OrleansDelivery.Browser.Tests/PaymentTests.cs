@@ -16,6 +16,7 @@ public sealed class PaymentTests(StaffKitchenHost host, Chromium chromium) : Bro
         await grace.Page.GetByRole(AriaRole.Button, new() { Name = "Pay " }).ClickAsync();
         await Assertions.Expect(grace.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("declined");
         await Assertions.Expect(grace.TrackerStatus).ToHaveTextAsync("Status: Payment failed");
+        await Assertions.Expect(grace.Page.GetByText("The last payment failed. You can try again.")).ToBeVisibleAsync();
 
         await FillCardAsync(grace, "4242 4242 4242 4242");
         await grace.Page.GetByRole(AriaRole.Button, new() { Name = "Pay " }).ClickAsync();

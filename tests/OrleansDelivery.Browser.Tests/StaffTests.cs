@@ -33,6 +33,8 @@ public sealed class StaffTests(StaffKitchenHost host, Chromium chromium) : Brows
         await barbara.AddToCartAsync("Margherita");
         var number = await barbara.CheckOutAsync("Cash on delivery");
         await Assertions.Expect(barbara.TrackerStatus).ToHaveTextAsync("Status: Confirmed");
+        // Typing while the order moves: each step draws the order's actions again, and what is typed must stay.
+        await barbara.Field("Favourite name").FillAsync("Friday pizza");
 
         var admin = await OpenBrowserAsync("Admin");
         await admin.OpenSiteAsync();
@@ -64,6 +66,7 @@ public sealed class StaffTests(StaffKitchenHost host, Chromium chromium) : Brows
             await Assertions.Expect(barbara.TrackerStatus).ToHaveTextAsync($"Status: {status}");
         }
 
+        await Assertions.Expect(barbara.Field("Favourite name")).ToHaveValueAsync("Friday pizza");
         await Assertions.Expect(row.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await admin.SaveScreenshotAsync(Path.Combine(OutputFolder("screenshots"), "staff-board-390x844.png"));
         await Assertions.Expect(barbara.Step("Delivered")).ToContainTextAsync("at ");

@@ -80,11 +80,26 @@ export async function tracker({ main, params, context }) {
       return;
     }
     actionsDrawnFor = offer;
+    // What the customer has typed (and where) survives the redraw: a step can arrive while a card number is being
+    // entered, as when a declined payment's PaymentFailed is pushed just after the page showed it.
+    const typed = [...actions.querySelectorAll("input[id], textarea[id], select[id]")]
+      .filter(field => field.type !== "radio" && field.type !== "checkbox" && field.value !== "")
+      .map(field => [field.id, field.value]);
+    const focused = actions.contains(document.activeElement) ? document.activeElement.id : null;
     fill(actions, 
       paymentPanel(order, updated => show(updated), notice),
       order.couldBeCancelled ? cancelPanel(order, updated => show(updated)) : null,
       order.status === "Delivered" ? ratingPanel(order, updated => show(updated)) : null,
       favouritePanel(order, context));
+    for (const [id, value] of typed) {
+      const field = document.getElementById(id);
+      if (field && actions.contains(field) && field.value === "") {
+        field.value = value;
+      }
+    }
+    if (focused) {
+      document.getElementById(focused)?.focus();
+    }
   };
 
   const show = updated => {
