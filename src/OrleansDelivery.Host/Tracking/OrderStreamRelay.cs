@@ -236,7 +236,15 @@ public sealed partial class OrderStreamRelay(
     }
 
     private Task<StreamSubscriptionHandle<OrderView>> SubscribeAsync(Guid orderId) =>
-        StreamOf(orderId).SubscribeAsync((order, _) => ForwardAsync(order));
+        StreamOf(orderId).SubscribeAsync(
+            (order, _) => ForwardAsync(order),
+            error =>
+            {
+                // The pulling agent gave up delivering an event (it retries for a minute first): the catch-up sends
+                // the step from the order; the log says why it was late.
+                LogStreamError(logger, orderId, error);
+                return Task.CompletedTask;
+            });
 
     private IAsyncStream<OrderView> StreamOf(Guid orderId) =>
         cluster.GetStreamProvider(StreamProviders.Events).GetStream<OrderView>(StreamId.Create(OrderGrain.OrderStreamNamespace, orderId));
@@ -289,6 +297,9 @@ public sealed partial class OrderStreamRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send order {OrderId} to connection {ConnectionId}")]
     private static partial void LogSendFailed(ILogger logger, Guid orderId, string connectionId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream reported an error to this node's subscription")]
+    private static partial void LogStreamError(ILogger logger, Guid orderId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream had not brought its steps up to {Sequence}: sent them from the order and subscribed again")]
     private static partial void LogCaughtUp(ILogger logger, Guid orderId, long sequence);
