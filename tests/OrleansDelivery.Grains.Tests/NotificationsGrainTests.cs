@@ -85,6 +85,36 @@ public sealed class NotificationsGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_finished_orders_events_that_come_again_add_nothing_before_or_after_the_archive_keeps_it()
+    {
+        var customerId = await CustomerAsync(NotificationChannel.Push);
+        var inboxGrain = fixture.Grains.GetGrain<INotificationsGrain>(customerId);
+        var cooking = Order(Guid.NewGuid(), customerId, OrderStatus.AwaitingPayment, OrderStatus.Confirmed, OrderStatus.Cooking);
+        var delivered = Order(cooking.Id, customerId, OrderStatus.AwaitingPayment, OrderStatus.Confirmed, OrderStatus.Cooking, OrderStatus.ReadyForDelivery, OrderStatus.OutForDelivery, OrderStatus.Delivered);
+        await PublishAsync(delivered);
+        await InboxWithAsync(customerId, NotificationKind.Delivered);
+
+        // Again while the order is among the recent ones, then after enough notifications moved it to the archive.
+        await PublishAsync(cooking);
+        await PublishAsync(delivered);
+        for (var i = 0; i < NotificationsGrain.RecentMax; i++)
+        {
+            await inboxGrain.AddAsync(new Notification(Guid.NewGuid(), NotificationKind.ListingCreated, $"#{i}", "", null, Start, false), NotificationEmail.AsPreferred);
+        }
+
+        await PublishAsync(cooking);
+        await PublishAsync(delivered);
+        // Events of one stream arrive in order: once the next order's step shows, the repeats before it were handled.
+        await PublishAsync(Order(Guid.NewGuid(), customerId, OrderStatus.AwaitingPayment, OrderStatus.PaymentFailed));
+        var inbox = await InboxWithAsync(customerId, NotificationKind.PaymentFailed);
+
+        var first = inbox.Items.Where(n => n.OrderId == cooking.Id).Select(n => n.Kind).ToList();
+        Assert.Equal(
+            [NotificationKind.Delivered, NotificationKind.OutForDelivery, NotificationKind.ReadyForDelivery, NotificationKind.Cooking, NotificationKind.PaymentConfirmed, NotificationKind.PaymentRequested, NotificationKind.OrderPlaced],
+            first);
+    }
+
+    [Fact]
     public async Task With_notifications_off_the_inbox_records_but_nothing_is_emailed_except_account_emails()
     {
         var customerId = await CustomerAsync(NotificationChannel.Email, enabled: false);
@@ -117,6 +147,35 @@ public sealed class NotificationsGrainTests(ClusterFixture fixture)
         Assert.Equal(INotificationsGrain.Kept, kept.Items.Length);
         Assert.Equal($"#{INotificationsGrain.Kept + 4}", kept.Items[0].Title);
         Assert.Equal("#5", kept.Items[^1].Title);
+    }
+
+    [Fact]
+    public async Task Older_notifications_kept_apart_from_the_recent_ones_still_show_in_order_and_can_be_read()
+    {
+        var inbox = fixture.Grains.GetGrain<INotificationsGrain>(Guid.NewGuid());
+        // Enough for several moves of the oldest into the archive, each a different size.
+        const int count = NotificationsGrain.RecentMax * 3 + 7;
+        for (var i = 0; i < count; i++)
+        {
+            await inbox.AddAsync(new Notification(Guid.NewGuid(), NotificationKind.ListingCreated, $"#{i}", "", null, Start.AddSeconds(i), false), NotificationEmail.AsPreferred);
+        }
+
+        var before = await inbox.GetAsync();
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"#{i}"), before.Items.Select(n => n.Title));
+        Assert.Equal(count, before.Unread);
+
+        // The oldest was moved long ago; a repeat of it adds nothing.
+        Assert.True(await inbox.MarkReadAsync(before.Items[^1].Id));
+        await inbox.AddAsync(before.Items[^1] with { Title = "again" }, NotificationEmail.AsPreferred);
+        var oneRead = await inbox.GetAsync();
+        Assert.Equal(count - 1, oneRead.Unread);
+        Assert.Equal(("#0", true), (oneRead.Items[^1].Title, oneRead.Items[^1].Read));
+        Assert.Equal(count, oneRead.Items.Length);
+
+        await inbox.MarkAllReadAsync();
+        var allRead = await inbox.GetAsync();
+        Assert.Equal(0, allRead.Unread);
+        Assert.All(allRead.Items, n => Assert.True(n.Read));
     }
 
     [Fact]
