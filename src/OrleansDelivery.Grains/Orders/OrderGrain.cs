@@ -38,12 +38,11 @@ public sealed partial class OrderGrain(
         ArgumentNullException.ThrowIfNull(placement);
         if (order.State.Order is not null)
         {
-            // A retried checkout (same Idempotency-Key) whose first attempt was cut off by a failover after the order
-            // was written: make sure the customer's history lists it, which that attempt may not have got to.
-            await GrainFactory.GetGrain<ICustomerGrain>(order.State.Order.CustomerId).AddOrderAsync(this.GetPrimaryKey());
             if (order.State.Status == OrderStatus.Placed)
             {
-                // Cut off before its payment was requested or it was confirmed: finish that now (each step is idempotent).
+                // Only orders written before placing and confirming became one write are stored as just Placed: one
+                // cut off before its confirmation is finished now (each step is idempotent).
+                await GrainFactory.GetGrain<ICustomerGrain>(order.State.Order.CustomerId).AddOrderAsync(this.GetPrimaryKey());
                 await CompletePlacementAsync(order.State.Order);
             }
 
@@ -74,6 +73,9 @@ public sealed partial class OrderGrain(
             reserved.Add(product);
         }
 
+        // The history lists the order before it exists: a failover in between leaves an entry the history skips (and a
+        // retry fills), where the other way round it could leave an order no history lists.
+        await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
         var now = time.GetUtcNow();
         order.State = new OrderState
         {
@@ -83,15 +85,31 @@ public sealed partial class OrderGrain(
             Times = new OrderTimes { PlacedAt = now },
             DeliveryPrice = OrderTransitions.Delivery(placement.Delivery.Method).Price,
         };
-        await order.WriteStateAsync();
+        try
+        {
+            // Placed is not written on its own: the order's first write is its confirmation (or its wait for payment),
+            // with Placed in its history. A failover before it leaves only the stock reservations, which the products
+            // settle with this order, still unwritten, by releasing them.
+            await CompletePlacementAsync(placement);
+        }
+        catch
+        {
+            // Whether the write reached storage is unknown: this activation must not answer a retry from a state that
+            // may not be stored. The next activation reads what is; a retry then finds the order or places it.
+            order.State = new OrderState();
+            DeactivateOnIdle();
+            throw;
+        }
+
         metrics.OrderPlaced(placement.PaymentType, placement.Delivery.Method);
         LogPlaced(logger, placement.Number, orderId, placement.CustomerId, placement.Lines.Sum(line => line.LineTotal) + order.State.DeliveryPrice, placement.Currency, placement.PaymentType, placement.Delivery.Method);
-        await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
-        await CompletePlacementAsync(placement);
         return new PlaceResult.Placed(View());
     }
 
-    /// <summary>What follows the order's first write: the payment timeout, the payment request, and confirmation.</summary>
+    /// <summary>
+    /// The payment timeout, the payment request, then the order's write as confirmed (cash, POS) or awaiting payment
+    /// (card, QR), published on its streams.
+    /// </summary>
     private async Task CompletePlacementAsync(PlaceOrder placement)
     {
         if (OrderTransitions.IsPrepaid(placement.PaymentType))
@@ -248,8 +266,8 @@ public sealed partial class OrderGrain(
                 await product.CommitAsync(orderId);
                 break;
             case OrderStatus.Placed:
-                // Written, then cut off before the history listed it or its payment was asked for, and not retried:
-                // finish as a retry would, so the customer finds the order they were charged stock for.
+                // Stored as just Placed (before placing and confirming became one write), cut off before its payment was
+                // asked for, and not retried: finish as a retry would, so the customer finds the order that holds stock.
                 LogCutOffPlacementFinished(logger, placement.Number, orderId);
                 await GrainFactory.GetGrain<ICustomerGrain>(placement.CustomerId).AddOrderAsync(orderId);
                 await CompletePlacementAsync(placement);
