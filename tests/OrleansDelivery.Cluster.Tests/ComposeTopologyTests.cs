@@ -91,31 +91,36 @@ public sealed partial class ComposeTopologyTests
     }
 
     [Fact]
-    public async Task Nginx_renders_the_scripts_template_over_every_node()
+    public async Task Nginx_renders_the_scripts_template_and_gates_every_node_on_its_readiness()
     {
         var nginx = Service("nginx");
         var environment = ((YamlMappingNode)nginx["environment"]).Children.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ToString());
         var template = await File.ReadAllTextAsync(Path.Combine(Topology.RepositoryRoot, "deploy", "nginx", "orleans-delivery.conf.template"), TestContext.Current.CancellationToken);
 
+        // The template as the script renders it, and the gate where the image's entrypoint runs it after the template.
         Assert.Equal(
-            "./deploy/nginx/orleans-delivery.conf.template:/etc/nginx/templates/orleans-delivery.conf.template:ro",
-            ((YamlSequenceNode)nginx["volumes"]).Children.Single().ToString());
+            [
+                "./deploy/nginx/orleans-delivery.conf.template:/etc/nginx/templates/orleans-delivery.conf.template:ro",
+                "./deploy/nginx/health-gate.sh:/docker-entrypoint.d/40-od-health-gate.sh:ro",
+            ],
+            ((YamlSequenceNode)nginx["volumes"]).Children.Select(volume => volume.ToString()));
         Assert.Equal("8080", environment["OD_NGINX_PORT"]);
         Assert.Equal(["8080:8080"], ((YamlSequenceNode)nginx["ports"]).Children.Select(p => p.ToString()));
         foreach (var node in Topology.Nodes)
         {
-            var variable = $"OD_NODE_{node.ToUpperInvariant()}";
+            // The gate reads every OD_NODE_* variable: the script exports the same names with loopback addresses.
             var port = PortOf(Environment(await ScriptAsync("env", node))["Urls"]);
-            Assert.Equal($"{node}:{port}", environment[variable]);
-            // Both upstreams (API and hubs) name the node.
-            Assert.Equal(2, Regex.Matches(template, $@"server \$\{{{variable}\}}").Count);
+            Assert.Equal($"{node}:{port}", environment[$"OD_NODE_{node.ToUpperInvariant()}"]);
         }
 
+        Assert.Equal(Topology.Nodes.Count, environment.Keys.Count(key => key.StartsWith("OD_NODE_", StringComparison.Ordinal)));
+        // Both upstreams (API and hubs) take their servers from the file the gate writes.
+        Assert.Equal(2, Regex.Matches(template, @"include \$\{OD_NGINX_NODES_FILE\};").Count);
         Assert.Equal(
-            Topology.Nodes.Select(node => $"OD_NODE_{node.ToUpperInvariant()}").Append("OD_NGINX_PORT").Order(StringComparer.Ordinal),
+            ["OD_NGINX_NODES_FILE", "OD_NGINX_PORT"],
             TemplateVariable().Matches(template).Select(match => match.Groups[1].Value).Distinct().Order(StringComparer.Ordinal));
+        Assert.StartsWith("/etc/nginx/", environment["OD_NGINX_NODES_FILE"], StringComparison.Ordinal);
         Assert.Contains("proxy_set_header Upgrade $http_upgrade;", template, StringComparison.Ordinal);
-        Assert.Contains("max_fails=", template, StringComparison.Ordinal);
         Assert.Contains("proxy_next_upstream error timeout", template, StringComparison.Ordinal);
     }
 

@@ -59,4 +59,26 @@ public sealed class FrontendOperationsTests(TopologyFixture fixture) : IAsyncLif
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(3, counters.GetProperty("totalActiveHostCount").GetInt32());
     }
+
+    [Fact]
+    public async Task Nginx_takes_a_node_that_is_not_ready_out_and_back_once_it_is()
+    {
+        var topology = fixture.Topology;
+        var nodesFile = Path.Combine(topology.StateDirectory, "nginx", "od-nodes.conf");
+        var frontend = $"server {topology.NodeUrl("frontend1").Authority}";
+        Assert.Contains($"{frontend} max_fails=1", await File.ReadAllTextAsync(nodesFile, Cancellation), StringComparison.Ordinal);
+
+        await topology.StopNodeAsync("frontend1", Cancellation);
+        await Wait.UntilAsync(() => File.ReadAllTextAsync(nodesFile, Cancellation), text => text.Contains($"{frontend} down;", StringComparison.Ordinal), Cap, "the health gate to mark the stopped front-end down");
+        // The others still serve through nginx meanwhile.
+        using var http = new HttpClient { BaseAddress = topology.Nginx };
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await http.GetAsync("/api/categories", Cancellation);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await topology.StartNodeAsync("frontend1", Cancellation);
+        await Wait.UntilAsync(() => File.ReadAllTextAsync(nodesFile, Cancellation), text => text.Contains($"{frontend} max_fails=1", StringComparison.Ordinal), Cap, "the health gate to take the ready front-end back");
+    }
 }

@@ -255,8 +255,11 @@ start_nginx() {
         name="OD_NODE_$(echo "$node" | tr '[:lower:]' '[:upper:]')"
         export "$name=127.0.0.1:$(port "$(node_http_port "$node")")"
     done
-    envsubst '${OD_NGINX_PORT} ${OD_NODE_SILO1} ${OD_NODE_SILO2} ${OD_NODE_SILO3} ${OD_NODE_FRONTEND1}' \
+    export OD_NGINX_NODES_FILE="$dir/od-nodes.conf" OD_NGINX_RELOAD="nginx -e $dir/error.log -p $dir -c $dir/nginx.conf -s reload"
+    envsubst '${OD_NGINX_PORT} ${OD_NGINX_NODES_FILE}' \
         <"$repo_root/deploy/nginx/orleans-delivery.conf.template" >"$dir/orleans-delivery.conf"
+    # The servers nginx starts with; the gate below keeps them in step with the nodes' readiness.
+    sh "$repo_root/deploy/nginx/health-gate.sh" once
     cat >"$dir/nginx.conf" <<EOF
 # Written by tests/scripts/cluster.sh; the server itself is deploy/nginx/orleans-delivery.conf.template.
 daemon on;
@@ -276,10 +279,15 @@ http {
 EOF
     nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" || die "nginx did not start; see $dir/error.log"
     cp "$dir/nginx.pid" "$state_dir/pids/nginx.pid"
+    setsid sh "$repo_root/deploy/nginx/health-gate.sh" watch >>"$state_dir/logs/health-gate.log" 2>&1 </dev/null &
+    echo $! >"$state_dir/pids/health-gate.pid"
 }
 
 stop_nginx() {
     local pid
+    pid="$(pid_of health-gate)"
+    alive "$pid" && kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$state_dir/pids/health-gate.pid"
     pid="$(pid_of nginx)"
     if alive "$pid"; then
         kill -QUIT "$pid" 2>/dev/null || true

@@ -13,17 +13,19 @@ public sealed partial class FreezeGuard(
 {
     public static readonly TimeSpan Beat = TimeSpan.FromMilliseconds(250);
 
-    private long _lastBeat = Stopwatch.GetTimestamp();
+    // 0 until the heartbeat runs: a silo still starting has only just joined and cannot be a zombie.
+    private long _lastBeat;
     private volatile bool _suspect;
 
     /// <summary>A freeze shorter than one probe cannot have got the silo declared dead; only longer ones count.</summary>
     private TimeSpan Threshold => settings.Membership.ProbeTimeout;
 
     /// <summary>Whether this silo may answer now: not just woken from a freeze, or confirmed active since.</summary>
-    public bool MayServe => !_suspect && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBeat)) < Threshold;
+    public bool MayServe => !_suspect && (Interlocked.Read(ref _lastBeat) is var beat && (beat == 0 || Stopwatch.GetElapsedTime(beat) < Threshold));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Interlocked.Exchange(ref _lastBeat, Stopwatch.GetTimestamp());
         using var timer = new PeriodicTimer(Beat);
         try
         {
@@ -112,5 +114,26 @@ public static class FreezeGuardMiddleware
                 ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "This node is rejoining its cluster; try again in a moment." },
             });
         });
+    }
+}
+
+/// <summary>
+/// Refuses calls to the product's grains on a silo woken from a freeze until the membership table confirms it. A call
+/// queued while it was frozen would otherwise run on an activation that a new one elsewhere may already replace: its
+/// write can land first, leaving the new activation serving the state before it (CI saw a tracking client get a step
+/// that the order, read again, no longer showed). The caller gets <see cref="SiloUnavailableException"/>, a 503 with
+/// Retry-After, and its retry reaches the new activation. Orleans' own grains and system targets are left alone.
+/// </summary>
+public sealed class FreezeGuardCallFilter(FreezeGuard guard) : IIncomingGrainCallFilter
+{
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!guard.MayServe && context.TargetContext?.GrainInstance?.GetType().Namespace?.StartsWith("OrleansDelivery", StringComparison.Ordinal) == true)
+        {
+            throw new SiloUnavailableException("This silo is rejoining its cluster after a freeze; try again in a moment.");
+        }
+
+        return context.Invoke();
     }
 }
