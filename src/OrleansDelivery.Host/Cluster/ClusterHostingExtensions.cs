@@ -70,6 +70,12 @@ public static class ClusterHostingExtensions
 #pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10; chosen for the guarantee above (docs/architecture.md).
                     silo.AddDistributedGrainDirectory();
 #pragma warning restore ORLEANSEXP003
+                    // After a crash the directory holds the dead silo's grains back for a lease counted from its estimated
+                    // failure, by default twice the detection window (12 s here): time for a cut-off silo to learn it is
+                    // dead. One window ends the lease as the death is declared, so failover stays within 5 s; a frozen
+                    // silo that wakes is kept from serving by the FreezeGuard instead.
+                    silo.Configure<GrainDirectoryOptions>(directory =>
+                        directory.RangeLeaseDuration = settings.Membership.ProbeTimeout * settings.Membership.NumMissedProbesLimit);
                     break;
             }
 
