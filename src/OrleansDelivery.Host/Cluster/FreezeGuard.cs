@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace OrleansDelivery.Host.Cluster;
 
 /// <summary>
@@ -9,29 +7,43 @@ namespace OrleansDelivery.Host.Cluster;
 /// refresh. A heartbeat every <see cref="Beat"/> notices the gap; requests meanwhile get 503 with Retry-After.
 /// </summary>
 public sealed partial class FreezeGuard(
-    IClusterMembershipService membership, ILocalSiloDetails silo, ClusterSettings settings, ILogger<FreezeGuard> logger) : BackgroundService
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
+    ClusterSettings settings,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<FreezeGuard> logger) : BackgroundService
 {
     public static readonly TimeSpan Beat = TimeSpan.FromMilliseconds(250);
 
-    // 0 until the heartbeat runs: a silo still starting has only just joined and cannot be a zombie.
     private long _lastBeat;
+    private volatile bool _watching;
     private volatile bool _suspect;
 
     /// <summary>A freeze shorter than one probe cannot have got the silo declared dead; only longer ones count.</summary>
     private TimeSpan Threshold => settings.Membership.ProbeTimeout;
 
+    /// <summary>
+    /// Whether the heartbeat runs. It starts once the host has started: a silo still starting has only just joined
+    /// and cannot be a zombie, while a starved thread pool there (JIT, start-up work on two cores) can delay a beat
+    /// past the threshold and would refuse the start-up's own calls (CI saw the demo catalogue's seeding refused).
+    /// </summary>
+    public bool IsWatching => _watching;
+
     /// <summary>Whether this silo may answer now: not just woken from a freeze, or confirmed active since.</summary>
-    public bool MayServe => !_suspect && (Interlocked.Read(ref _lastBeat) is var beat && (beat == 0 || Stopwatch.GetElapsedTime(beat) < Threshold));
+    public bool MayServe => !_watching || (!_suspect && time.GetElapsedTime(Interlocked.Read(ref _lastBeat)) < Threshold);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Interlocked.Exchange(ref _lastBeat, Stopwatch.GetTimestamp());
-        using var timer = new PeriodicTimer(Beat);
         try
         {
+            await WhenStartedAsync(stoppingToken);
+            using var timer = new PeriodicTimer(Beat, time);
+            Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
+            _watching = true;
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var gap = Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastBeat));
+                var gap = time.GetElapsedTime(Interlocked.Read(ref _lastBeat));
                 if (gap >= Threshold)
                 {
                     _suspect = true;
@@ -39,11 +51,20 @@ public sealed partial class FreezeGuard(
                     await ConfirmMembershipAsync(stoppingToken);
                 }
 
-                Interlocked.Exchange(ref _lastBeat, Stopwatch.GetTimestamp());
+                Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
         }
     }
 
@@ -70,7 +91,7 @@ public sealed partial class FreezeGuard(
                 LogRefreshFailed(logger, exception);
             }
 
-            await Task.Delay(Beat, stoppingToken);
+            await Task.Delay(Beat, time, stoppingToken);
         }
     }
 
