@@ -9,9 +9,11 @@ namespace OrleansDelivery.Cluster.Tests;
 
 /// <summary>
 /// An answer the load saw that was not what the request asked for: whether it said when to retry, and whether it
-/// answered a retry (a non-idempotent request replayed after a 503 may meet its own first attempt's effect).
+/// answered a retry (a non-idempotent request replayed after a 503 may meet its own first attempt's effect). Status 0
+/// is no answer at all; <see cref="ConnectionClosed"/> tells whether nginx closed the kept-alive connection the request
+/// went out on (the race every HTTP/1.1 client meets when a server closes an idle connection, e.g. on a reload).
 /// </summary>
-public sealed record Failure(string Request, int Status, bool RetryAfter, string Detail, bool Retried = false);
+public sealed record Failure(string Request, int Status, bool RetryAfter, string Detail, bool Retried = false, bool ConnectionClosed = false);
 
 /// <summary>
 /// A customer or a member of staff talking HTTP to the cluster (through nginx unless told otherwise), as the web client
@@ -89,7 +91,9 @@ public sealed partial class Shop(Uri baseAddress, ConcurrentQueue<Failure> failu
             }
             catch (HttpRequestException exception)
             {
-                failures.Enqueue(new Failure($"{method} {path}", 0, false, exception.Message));
+                // Retried below, as a browser retries a request whose reused connection closed before any answer.
+                failures.Enqueue(new Failure(
+                    $"{method} {path}", 0, false, $"{exception.HttpRequestError}: {exception.InnerException?.Message ?? exception.Message}", attempt > 1, ClosedBeforeAnswer(exception)));
                 if (attempt >= 20)
                 {
                     throw;
@@ -149,6 +153,14 @@ public sealed partial class Shop(Uri baseAddress, ConcurrentQueue<Failure> failu
         Token = session.GetProperty("token").GetString();
         CustomerId = session.GetProperty("customerId").GetGuid();
     }
+
+    /// <summary>
+    /// The connection was closed under the request (the peer reset it, or ended it before a response began), as
+    /// opposed to a connection that could not be opened or a malformed answer.
+    /// </summary>
+    private static bool ClosedBeforeAnswer(HttpRequestException exception) =>
+        exception.HttpRequestError == HttpRequestError.ResponseEnded
+            || exception.InnerException is IOException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset } };
 
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();
