@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Providers;
+using Orleans.Storage;
 using OrleansDelivery.Catalog;
+using OrleansDelivery.Grains.Statistics;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Statistics;
 using OrleansDelivery.Streaming;
@@ -56,6 +60,48 @@ public sealed class StatisticsGrainTests(ClusterFixture fixture)
         Assert.Equal([(roll.GetPrimaryKey(), 1)], (await fixture.Grains.GetGrain<IBoughtTogetherGrain>(edamame.GetPrimaryKey()).GetTopAsync(10)).Select(c => (c.ProductId, c.Orders)));
         Assert.Equal([(edamame.GetPrimaryKey(), 1)], (await fixture.Grains.GetGrain<IBoughtTogetherGrain>(roll.GetPrimaryKey()).GetTopAsync(10)).Select(c => (c.ProductId, c.Orders)));
         Assert.Equal([(roll.GetPrimaryKey(), 2), (edamame.GetPrimaryKey(), 2)], (await statistics.GetOrderedProductsAsync()).Select(p => (p.ProductId, p.Quantity)).OrderBy(p => p.ProductId != roll.GetPrimaryKey()));
+    }
+
+    [Fact]
+    public async Task A_state_stored_with_whole_order_views_is_counted_and_rewritten_as_facts()
+    {
+        var roll = await ProductAsync("Roll");
+        var order = await PlacedAsync(Guid.NewGuid(), roll);
+        foreach (var status in new[] { OrderStatus.Cooking, OrderStatus.ReadyForDelivery, OrderStatus.OutForDelivery, OrderStatus.Delivered })
+        {
+            await order.AdvanceAsync(status, "staff");
+        }
+
+        // Another customer's statistics, stored as the grain stored them before it kept facts: the whole view.
+        var customerId = Guid.NewGuid();
+        var delivered = (await order.GetAsync())! with { CustomerId = customerId };
+        var statistics = fixture.Grains.GetGrain<ICustomerStatisticsGrain>(customerId);
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        await storage.WriteStateAsync(
+            "statistics", statistics.GetGrainId(), new GrainState<CustomerStatisticsState>(new() { Orders = { [delivered.Id] = delivered } }));
+
+        var stats = await statistics.GetAsync(StatisticsPeriod.All);
+
+        Assert.Equal((1, 2, 10m + 4.90m, 0), (stats.OrderCount, stats.ItemCount, stats.TotalSpent, stats.InProgressCount));
+        Assert.Equal("1 Main Street", Assert.Single(stats.DeliveryPlaces).Address);
+        Assert.NotNull(stats.AverageCookingMinutes);
+        var stored = (await Wait.UntilAsync(
+            async () =>
+            {
+                var state = new GrainState<CustomerStatisticsState>(new());
+                await storage.ReadStateAsync("statistics", statistics.GetGrainId(), state);
+                return state.State;
+            },
+            state => state is { Orders.Count: 0 },
+            TimeSpan.FromSeconds(30),
+            "the statistics to write their state as facts"))!;
+        var facts = Assert.Single(stored.OrderFacts.Values);
+        Assert.Equal(
+            (delivered.StatusHistory[^1].Sequence, OrderStatus.Delivered, delivered.Times.PlacedAt, 14.90m, "EUR", "1 Main Street"),
+            (facts.Sequence, facts.Status, facts.PlacedAt, facts.TotalPrice, facts.Currency, facts.DeliveryAddress));
+        Assert.Equal((delivered.Times.ReadyAt - delivered.Times.CookingStartedAt)!.Value.TotalMinutes, facts.CookingMinutes);
+        Assert.Equal((delivered.Times.DeliveredAt - delivered.Times.OutForDeliveryAt)!.Value.TotalMinutes, facts.DeliveryMinutes);
+        Assert.Equal([new StatisticsLine(roll.GetPrimaryKey(), "Roll", 2)], stored.OrderFacts[delivered.Id].Lines);
     }
 
     [Fact]

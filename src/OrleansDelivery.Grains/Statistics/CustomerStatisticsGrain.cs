@@ -10,7 +10,7 @@ namespace OrleansDelivery.Grains.Statistics;
 /// <summary>
 /// The single writer of one customer's statistics: a projection of the customer's orders stream (an implicit
 /// subscription, so every order change activates it). When an order is first seen delivered, its products are
-/// counted as bought together.
+/// counted as bought together. It keeps a few facts per order (<see cref="StatisticsOrder"/>), not the order's view.
 /// </summary>
 [ImplicitStreamSubscription(OrderGrain.CustomerOrdersStreamNamespace)]
 public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPersistentState<CustomerStatisticsState> statistics, TimeProvider time)
@@ -26,6 +26,18 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _writeBehind.Start(this, () => statistics.WriteStateAsync());
+        if (statistics.State.Orders.Count > 0)
+        {
+            // A state stored with whole order views: keep only what the statistics read, written with the next flush.
+            foreach (var (id, order) in statistics.State.Orders)
+            {
+                statistics.State.OrderFacts.TryAdd(id, StatisticsOrder.From(order));
+            }
+
+            statistics.State.Orders.Clear();
+            _writeBehind.MarkDirty();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -43,7 +55,7 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             StatisticsPeriod.Year => to.AddYears(-1),
             _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Unknown period."),
         };
-        var inPeriod = statistics.State.Orders.Values.Where(o => (from is null || o.Times.PlacedAt >= from) && o.Times.PlacedAt <= to).ToList();
+        var inPeriod = statistics.State.OrderFacts.Values.Where(o => (from is null || o.PlacedAt >= from) && o.PlacedAt <= to).ToList();
         var delivered = inPeriod.Where(o => o.Status == OrderStatus.Delivered).ToList();
         var totalSpent = delivered.Sum(o => o.TotalPrice);
         return Task.FromResult(new OrderStatistics(
@@ -57,18 +69,18 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             delivered.Count == 0 ? 0 : Math.Round(totalSpent / delivered.Count, 2),
             [.. Quantities(delivered).Take(TopProductCount)],
             [.. delivered
-                .GroupBy(o => o.Delivery.Address?.Trim() ?? PickupPlace, StringComparer.OrdinalIgnoreCase)
-                .Select(places => new DeliveryPlace(places.First().Delivery.Address?.Trim() ?? PickupPlace, places.Count()))
+                .GroupBy(o => o.DeliveryAddress ?? PickupPlace, StringComparer.OrdinalIgnoreCase)
+                .Select(places => new DeliveryPlace(places.First().DeliveryAddress ?? PickupPlace, places.Count()))
                 .OrderByDescending(place => place.Count)
                 .ThenBy(place => place.Address, StringComparer.OrdinalIgnoreCase)],
-            AverageMinutes(delivered, o => o.Times.CookingStartedAt, o => o.Times.ReadyAt),
-            AverageMinutes(delivered, o => o.Times.OutForDeliveryAt, o => o.Times.DeliveredAt),
+            AverageMinutes(delivered, o => o.CookingMinutes),
+            AverageMinutes(delivered, o => o.DeliveryMinutes),
             inPeriod.Count(o => o.Status == OrderStatus.Cancelled),
             inPeriod.Count(o => o.Status is not (OrderStatus.Delivered or OrderStatus.Cancelled))));
     }
 
     public Task<IReadOnlyList<ProductQuantity>> GetOrderedProductsAsync() =>
-        Task.FromResult<IReadOnlyList<ProductQuantity>>(Quantities(statistics.State.Orders.Values.Where(o => o.Status != OrderStatus.Cancelled)));
+        Task.FromResult<IReadOnlyList<ProductQuantity>>(Quantities(statistics.State.OrderFacts.Values.Where(o => o.Status != OrderStatus.Cancelled)));
 
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<OrderView>().ResumeAsync(this);
@@ -77,8 +89,8 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
     {
         // Events arrive twice (durable streams deliver at least once) or late: the order's gap-free sequence, which
         // its grain stamps on each change, says which view is newest, and one already applied changes nothing.
-        statistics.State.Orders.TryGetValue(item.Id, out var known);
-        if (known is not null && known.StatusHistory[^1].Sequence >= item.StatusHistory[^1].Sequence)
+        statistics.State.OrderFacts.TryGetValue(item.Id, out var known);
+        if (known is not null && known.Sequence >= item.StatusHistory[^1].Sequence)
         {
             return;
         }
@@ -90,7 +102,7 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             await CountBoughtTogetherAsync(item);
         }
 
-        statistics.State.Orders[item.Id] = item;
+        statistics.State.OrderFacts[item.Id] = StatisticsOrder.From(item);
         _writeBehind.MarkDirty();
     }
 
@@ -110,7 +122,7 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             GrainFactory.GetGrain<IBoughtTogetherGrain>(product).AddOrderAsync(order.Id, products.Remove(product))));
     }
 
-    private static List<ProductQuantity> Quantities(IEnumerable<OrderView> orders) =>
+    private static List<ProductQuantity> Quantities(IEnumerable<StatisticsOrder> orders) =>
         [.. orders
             .SelectMany(o => o.Lines)
             .GroupBy(line => line.ProductId)
@@ -118,12 +130,9 @@ public sealed class CustomerStatisticsGrain([PersistentState("statistics")] IPer
             .OrderByDescending(product => product.Quantity)
             .ThenBy(product => product.Name, StringComparer.OrdinalIgnoreCase)];
 
-    private static double? AverageMinutes(List<OrderView> orders, Func<OrderView, DateTimeOffset?> start, Func<OrderView, DateTimeOffset?> end)
+    private static double? AverageMinutes(List<StatisticsOrder> orders, Func<StatisticsOrder, double?> duration)
     {
-        var minutes = orders
-            .Where(o => start(o) is not null && end(o) is not null)
-            .Select(o => (end(o)!.Value - start(o)!.Value).TotalMinutes)
-            .ToList();
+        var minutes = orders.Select(duration).OfType<double>().ToList();
         return minutes.Count == 0 ? null : Math.Round(minutes.Average(), 1);
     }
 }
