@@ -80,6 +80,20 @@ public sealed class FreezeGuardTests : IAsyncDisposable
         Assert.True(_membership.Refreshes >= 2);
     }
 
+    [Fact]
+    public async Task Once_the_host_is_stopping_its_silence_is_not_taken_for_a_freeze()
+    {
+        await _guard.StartAsync(TestContext.Current.CancellationToken);
+        _lifetime.Start();
+        await UntilAsync(() => _guard.IsWatching, "the heartbeat to start after the host started");
+
+        await _guard.StopAsync(TestContext.Current.CancellationToken);
+        _time.Advance(ProbeTimeout * 5);
+
+        Assert.False(_guard.IsWatching);
+        Assert.True(_guard.MayServe);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _guard.StopAsync(CancellationToken.None);

@@ -57,6 +57,12 @@ public sealed partial class FreezeGuard(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // Stopping: the heartbeat ends here, and a guard still watching would take its silence for a freeze and
+            // refuse the calls and timers of the silo's own graceful stop (the write-behind flushes among them).
+            _watching = false;
+        }
     }
 
     private async Task WhenStartedAsync(CancellationToken stoppingToken)
