@@ -68,6 +68,7 @@ public static class OrleansDeliveryHostExtensions
         builder.Services.AddSingleton<OrderStreamRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrderStreamRelay>());
         builder.Services.AddSingleton<NotificationRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<NotificationRelay>());
         builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
         builder.Services.AddPayments(builder.Configuration);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansDelivery.Host.Tracking;
 using OrleansDelivery.Grains.Orders;
+using OrleansDelivery.Notifications;
 using OrleansDelivery.Orders;
 using OrleansDelivery.Streaming;
 using OrleansDelivery.Testing;
@@ -56,6 +57,50 @@ public sealed class TrackingCatchUpTests
             Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.ReadyForDelivery, "staff"));
             var all = await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), updates => updates.Length >= 2, TimeSpan.FromSeconds(30), "ReadyForDelivery");
             Assert.Equal([3L, 4L], all.Select(update => update.Sequence));
+        }
+    }
+
+    [Fact]
+    public async Task Notifications_the_stream_never_brought_reach_the_client_from_the_inbox_once_and_later_ones_follow()
+    {
+        await using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Tracking:CatchUpPeriod"] = "00:00:00.200" });
+        var (customerProfile, customer) = await app.SignedInCustomerAsync();
+        using (customer)
+        {
+            await using var connection = await app.ConnectTrackingAsync(customer);
+            var received = new ConcurrentQueue<NotificationMessage>();
+            connection.On<NotificationMessage>(nameof(IOrderTrackingClient.Notification), received.Enqueue);
+            var orderId = (await DeliveryApplication.PlaceOrderAsync(customer, ("Margherita", 1))).GetProperty("id").GetGuid();
+            var placed = await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), pushed => pushed.Length >= 1, TimeSpan.FromSeconds(30), "the order placed notification");
+
+            // The customer's subscription dropped behind the relay's back, as after a failover: the stream brings it
+            // nothing more.
+            var stream = app.Services.GetRequiredService<IClusterClient>().GetStreamProvider(StreamProviders.Events)
+                .GetStream<Notification>(StreamId.Create(NotificationStreams.CustomerNotifications, customerProfile.Id));
+            var handles = await stream.GetAllSubscriptionHandles();
+            Assert.Single(handles);
+            await handles[0].UnsubscribeAsync();
+            var order = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IOrderGrain>(orderId);
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.Cooking, "staff"));
+            var relay = app.Services.GetRequiredService<NotificationRelay>();
+
+            var cooking = await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), pushed => pushed.Length >= placed.Length + 1, TimeSpan.FromSeconds(30), "Cooking, from the inbox");
+            Assert.Contains("is being cooked", cooking[^1].Title, StringComparison.Ordinal);
+            Assert.True(relay.CaughtUp >= 1, $"the relay counted {relay.CaughtUp} catch-ups");
+
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.ReadyForDelivery, "staff"));
+            await Wait.UntilAsync(() => Task.FromResult(received.ToArray()), pushed => pushed.Any(n => n.Title.Contains("is ready", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "ReadyForDelivery");
+            // A few catch-up rounds more: what the client already had is never sent again.
+            var rounds = relay.CaughtUp;
+            for (var round = 0; round < 3; round++)
+            {
+                await relay.CatchUpAsync(Cancellation);
+            }
+
+            var all = received.ToArray();
+            Assert.Equal(all.Length, all.Select(n => n.Id).Distinct().Count());
+            Assert.Equal(placed.Length + 2, all.Length);
+            Assert.Equal(rounds, relay.CaughtUp);
         }
     }
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using OrleansDelivery.Grains.Operations;
 using OrleansDelivery.Notifications;
 using OrleansDelivery.Streaming;
 
@@ -7,13 +9,29 @@ namespace OrleansDelivery.Host.Tracking;
 
 /// <summary>
 /// This node's bridge from each connected customer's notification stream to their hub connections: one stream
-/// subscription per customer with at least one connection here, ended with their last connection.
+/// subscription per customer with at least one connection here, ended with their last connection. Each notification
+/// goes out once: the relay remembers which ones the customer's connections here have had.
+/// <para>
+/// Like an order's stream, a customer's can stop bringing anything after a node restarts or dies (see
+/// <see cref="OrderStreamRelay"/>). So every <see cref="TrackingOptions.CatchUpPeriod"/> the relay reads each
+/// connected customer's inbox; a notification older than that period which their connections never had goes out
+/// from there, and the customer's subscription is made again.
+/// </para>
 /// </summary>
 public sealed partial class NotificationRelay(
-    IClusterClient cluster, IHubContext<OrderTrackingHub, IOrderTrackingClient> hub, ILogger<NotificationRelay> logger)
+    IClusterClient cluster,
+    IHubContext<OrderTrackingHub, IOrderTrackingClient> hub,
+    IOptions<TrackingOptions> options,
+    DeliveryMetrics metrics,
+    TimeProvider time,
+    ILogger<NotificationRelay> logger) : BackgroundService
 {
+    // Past this many remembered notifications, the ones the inbox no longer lists are forgotten: they cannot return.
+    private const int KnownKept = 2 * INotificationsGrain.Kept;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<Guid, (StreamSubscriptionHandle<Notification> Handle, HashSet<string> Connections)> _customers = [];
+    private readonly Dictionary<Guid, Watched> _customers = [];
+    private int _caughtUp;
 
     /// <summary>How many customers' notification streams this node is subscribed to now.</summary>
     public int Subscriptions
@@ -27,24 +45,39 @@ public sealed partial class NotificationRelay(
         }
     }
 
+    /// <summary>How many notifications a catch-up sent because the stream had not, since this node started.</summary>
+    public int CaughtUp => _caughtUp;
+
     public async Task ConnectAsync(string connectionId, Guid customerId)
     {
         await _gate.WaitAsync();
         try
         {
-            if (!_customers.TryGetValue(customerId, out var watched))
+            Watched? watched;
+            lock (_customers)
             {
-                var stream = cluster.GetStreamProvider(StreamProviders.Events)
-                    .GetStream<Notification>(StreamId.Create(NotificationStreams.CustomerNotifications, customerId));
-                var handle = await stream.SubscribeAsync((notification, _) => ForwardAsync(customerId, notification));
-                watched = (handle, []);
+                _customers.TryGetValue(customerId, out watched);
+            }
+
+            if (watched is null)
+            {
+                // Subscribe before reading the inbox, so nothing falls between the two: what the inbox already holds
+                // the customer reads there, and is not pushed.
+                watched = new Watched(customerId);
+                watched.Handle = await SubscribeAsync(watched);
+                var inbox = await Inbox(customerId).GetAsync();
+                lock (watched)
+                {
+                    watched.Known.UnionWith(inbox.Items.Select(notification => notification.Id));
+                }
+
                 lock (_customers)
                 {
                     _customers[customerId] = watched;
                 }
             }
 
-            lock (_customers)
+            lock (watched)
             {
                 watched.Connections.Add(connectionId);
             }
@@ -60,19 +93,25 @@ public sealed partial class NotificationRelay(
         await _gate.WaitAsync();
         try
         {
-            StreamSubscriptionHandle<Notification>? unwatched = null;
+            Watched? unwatched = null;
             lock (_customers)
             {
-                if (_customers.TryGetValue(customerId, out var watched) && watched.Connections.Remove(connectionId) && watched.Connections.Count == 0)
+                if (_customers.TryGetValue(customerId, out var watched))
                 {
-                    _customers.Remove(customerId);
-                    unwatched = watched.Handle;
+                    lock (watched)
+                    {
+                        if (watched.Connections.Remove(connectionId) && watched.Connections.Count == 0)
+                        {
+                            _customers.Remove(customerId);
+                            unwatched = watched;
+                        }
+                    }
                 }
             }
 
-            if (unwatched is not null)
+            if (unwatched?.Handle is { } handle)
             {
-                await unwatched.UnsubscribeAsync();
+                await handle.UnsubscribeAsync();
             }
         }
         finally
@@ -81,12 +120,138 @@ public sealed partial class NotificationRelay(
         }
     }
 
-    private async Task ForwardAsync(Guid customerId, Notification notification)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        string[] connections;
+        using var timer = new PeriodicTimer(options.Value.CatchUpPeriod, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await CatchUpAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Reads every connected customer's inbox and sends the notifications older than the catch-up period that their
+    /// connections here never had; such a customer's subscription is made again.
+    /// </summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        List<Watched> connected;
         lock (_customers)
         {
-            connections = _customers.TryGetValue(customerId, out var watched) ? [.. watched.Connections] : [];
+            connected = [.. _customers.Values];
+        }
+
+        var overdue = time.GetUtcNow() - options.Value.CatchUpPeriod;
+        foreach (var watched in connected)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await CatchUpAsync(watched, overdue);
+            }
+            catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // A silo going away as we ask or resubscribe: the next round tries again. An exception escaping here
+                // would end the hosted service, and with it the node.
+                LogCatchUpFailed(logger, watched.CustomerId, exception);
+            }
+        }
+    }
+
+    private async Task CatchUpAsync(Watched watched, DateTimeOffset overdue)
+    {
+        var inbox = await Inbox(watched.CustomerId).GetAsync();
+        List<Notification> missed;
+        lock (watched)
+        {
+            // Newest first in the inbox; sent oldest first, as they happened.
+            missed = [.. inbox.Items.Where(n => n.At <= overdue && !watched.Known.Contains(n.Id)).Reverse()];
+            watched.Known.UnionWith(missed.Select(n => n.Id));
+            if (watched.Known.Count > KnownKept)
+            {
+                watched.Known.IntersectWith(inbox.Items.Select(n => n.Id));
+            }
+        }
+
+        if (missed.Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _caughtUp, missed.Count);
+        metrics.TrackingCaughtUp();
+        LogCaughtUp(logger, watched.CustomerId, missed.Count);
+        foreach (var notification in missed)
+        {
+            await SendAsync(watched, notification);
+        }
+
+        await ResubscribeAsync(watched);
+    }
+
+    private async Task ResubscribeAsync(Watched watched)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            lock (_customers)
+            {
+                if (!_customers.TryGetValue(watched.CustomerId, out var still) || !ReferenceEquals(still, watched))
+                {
+                    return;
+                }
+            }
+
+            // The new subscription first: a notification the two both bring goes out once, so an overlap is harmless.
+            var stale = watched.Handle!;
+            watched.Handle = await SubscribeAsync(watched);
+            try
+            {
+                await stale.UnsubscribeAsync();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogUnsubscribeFailed(logger, watched.CustomerId, exception);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task<StreamSubscriptionHandle<Notification>> SubscribeAsync(Watched watched) =>
+        cluster.GetStreamProvider(StreamProviders.Events)
+            .GetStream<Notification>(StreamId.Create(NotificationStreams.CustomerNotifications, watched.CustomerId))
+            .SubscribeAsync(
+                (notification, _) => ForwardAsync(watched, notification),
+                error =>
+                {
+                    LogStreamError(logger, watched.CustomerId, error);
+                    return Task.CompletedTask;
+                });
+
+    private INotificationsGrain Inbox(Guid customerId) => cluster.GetGrain<INotificationsGrain>(customerId);
+
+    private async Task ForwardAsync(Watched watched, Notification notification)
+    {
+        lock (watched)
+        {
+            if (!watched.Known.Add(notification.Id))
+            {
+                return;
+            }
+        }
+
+        await SendAsync(watched, notification);
+    }
+
+    private async Task SendAsync(Watched watched, Notification notification)
+    {
+        string[] connections;
+        lock (watched)
+        {
+            connections = [.. watched.Connections];
         }
 
         try
@@ -95,10 +260,34 @@ public sealed partial class NotificationRelay(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            LogSendFailed(logger, customerId, exception);
+            LogSendFailed(logger, watched.CustomerId, exception);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push a notification to customer {CustomerId}")]
     private static partial void LogSendFailed(ILogger logger, Guid customerId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId}'s notification stream reported an error to this node's subscription")]
+    private static partial void LogStreamError(ILogger logger, Guid customerId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId}'s notification stream had not brought {Count} notification(s): sent them from the inbox and subscribed again")]
+    private static partial void LogCaughtUp(ILogger logger, Guid customerId, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not catch customer {CustomerId}'s notifications up; trying next round")]
+    private static partial void LogCatchUpFailed(ILogger logger, Guid customerId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not drop customer {CustomerId}'s replaced notification subscription")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Guid customerId, Exception exception);
+
+    private sealed class Watched(Guid customerId)
+    {
+        public Guid CustomerId { get; } = customerId;
+
+        public StreamSubscriptionHandle<Notification>? Handle { get; set; }
+
+        public HashSet<string> Connections { get; } = [];
+
+        /// <summary>The notifications the inbox held when the customer connected here, and every one sent since.</summary>
+        public HashSet<Guid> Known { get; } = [];
+    }
 }
