@@ -27,7 +27,7 @@ public sealed partial class NotificationRelay(
     ILogger<NotificationRelay> logger) : BackgroundService
 {
     // Past this many remembered notifications, the ones the inbox no longer lists are forgotten: they cannot return.
-    private const int KnownKept = 2 * INotificationsGrain.Kept;
+    private const int RememberedKept = 2 * INotificationsGrain.Kept;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<Guid, Watched> _customers = [];
@@ -62,13 +62,14 @@ public sealed partial class NotificationRelay(
             if (watched is null)
             {
                 // Subscribe before reading the inbox, so nothing falls between the two: what the inbox already holds
-                // the customer reads there, and is not pushed.
+                // the customer reads there, and a catch-up does not send it. The stream still pushes what it brings,
+                // even one the read already saw (it may have been recorded as the customer connected).
                 watched = new Watched(customerId);
                 watched.Handle = await SubscribeAsync(watched);
                 var inbox = await Inbox(customerId).GetAsync();
                 lock (watched)
                 {
-                    watched.Known.UnionWith(inbox.Items.Select(notification => notification.Id));
+                    watched.HeldAtConnect.UnionWith(inbox.Items.Select(notification => notification.Id));
                 }
 
                 lock (_customers)
@@ -165,11 +166,13 @@ public sealed partial class NotificationRelay(
         lock (watched)
         {
             // Newest first in the inbox; sent oldest first, as they happened.
-            missed = [.. inbox.Items.Where(n => n.At <= overdue && !watched.Known.Contains(n.Id)).Reverse()];
-            watched.Known.UnionWith(missed.Select(n => n.Id));
-            if (watched.Known.Count > KnownKept)
+            missed = [.. inbox.Items.Where(n => n.At <= overdue && !watched.HeldAtConnect.Contains(n.Id) && !watched.Sent.Contains(n.Id)).Reverse()];
+            watched.Sent.UnionWith(missed.Select(n => n.Id));
+            if (watched.Sent.Count + watched.HeldAtConnect.Count > RememberedKept)
             {
-                watched.Known.IntersectWith(inbox.Items.Select(n => n.Id));
+                var listed = inbox.Items.Select(n => n.Id).ToHashSet();
+                watched.Sent.IntersectWith(listed);
+                watched.HeldAtConnect.IntersectWith(listed);
             }
         }
 
@@ -237,7 +240,7 @@ public sealed partial class NotificationRelay(
     {
         lock (watched)
         {
-            if (!watched.Known.Add(notification.Id))
+            if (!watched.Sent.Add(notification.Id))
             {
                 return;
             }
@@ -287,7 +290,10 @@ public sealed partial class NotificationRelay(
 
         public HashSet<string> Connections { get; } = [];
 
-        /// <summary>The notifications the inbox held when the customer connected here, and every one sent since.</summary>
-        public HashSet<Guid> Known { get; } = [];
+        /// <summary>The notifications the inbox held when the customer first connected here: never caught up.</summary>
+        public HashSet<Guid> HeldAtConnect { get; } = [];
+
+        /// <summary>Every notification sent to the customer's connections here: never sent again.</summary>
+        public HashSet<Guid> Sent { get; } = [];
     }
 }
