@@ -16,6 +16,7 @@ public sealed partial class FreezeGuard(
 {
     public static readonly TimeSpan Beat = TimeSpan.FromMilliseconds(250);
 
+    private readonly SemaphoreSlim _gapNoticed = new(0, 1);
     private long _lastBeat;
     private volatile bool _watching;
     private volatile bool _suspect;
@@ -38,20 +39,15 @@ public sealed partial class FreezeGuard(
         try
         {
             await WhenStartedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(Beat, time);
             Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
             _watching = true;
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // The heartbeat has a thread of its own. A freeze stops every thread of the process; a busy thread pool
+            // only delays its work items, and a heartbeat queued there would take an overloaded silo for a frozen one.
+            new Thread(() => Heartbeat(stoppingToken)) { IsBackground = true, Name = "Freeze guard heartbeat" }.Start();
+            while (true)
             {
-                var gap = time.GetElapsedTime(Interlocked.Read(ref _lastBeat));
-                if (gap >= Threshold)
-                {
-                    _suspect = true;
-                    LogFrozen(logger, gap.TotalSeconds);
-                    await ConfirmMembershipAsync(stoppingToken);
-                }
-
-                Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
+                await _gapNoticed.WaitAsync(stoppingToken);
+                await ConfirmMembershipAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,6 +58,23 @@ public sealed partial class FreezeGuard(
             // Stopping: the heartbeat ends here, and a guard still watching would take its silence for a freeze and
             // refuse the calls and timers of the silo's own graceful stop (the write-behind flushes among them).
             _watching = false;
+        }
+    }
+
+    private void Heartbeat(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.WaitHandle.WaitOne(Beat))
+        {
+            var gap = time.GetElapsedTime(Interlocked.Read(ref _lastBeat));
+            if (gap >= Threshold && !_suspect)
+            {
+                // Suspect until the confirmation loop, woken here, has read the table.
+                _suspect = true;
+                LogFrozen(logger, gap.TotalSeconds);
+                _gapNoticed.Release();
+            }
+
+            Interlocked.Exchange(ref _lastBeat, time.GetTimestamp());
         }
     }
 
