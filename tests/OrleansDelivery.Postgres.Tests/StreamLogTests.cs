@@ -152,12 +152,15 @@ public sealed class StreamLogTests : IAsyncLifetime
     [Fact]
     public void Bad_settings_are_refused_naming_each_setting()
     {
-        var options = new PostgresStreamOptions { QueueCount = 0, Retention = TimeSpan.Zero, FallbackReadPeriod = TimeSpan.FromSeconds(-1), CacheSize = 2 };
+        var options = new PostgresStreamOptions
+        {
+            QueueCount = 0, Retention = TimeSpan.Zero, FallbackReadPeriod = TimeSpan.FromSeconds(-1), CheckpointPeriod = TimeSpan.FromSeconds(-1), CacheSize = 2,
+        };
 
         var problems = options.Validate(hasSharedDataSource: false);
 
         Assert.Equal(
-            ["Streams:ConnectionString", "Streams:QueueCount", "Streams:Retention", "Streams:FallbackReadPeriod", "Streams:CacheSize"],
+            ["Streams:ConnectionString", "Streams:QueueCount", "Streams:Retention", "Streams:FallbackReadPeriod", "Streams:CheckpointPeriod", "Streams:CacheSize"],
             problems.Select(problem => problem.Split(' ')[0]));
         Assert.Empty(new PostgresStreamOptions().Validate(hasSharedDataSource: true));
     }

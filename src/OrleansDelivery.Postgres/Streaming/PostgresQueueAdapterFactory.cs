@@ -84,6 +84,7 @@ public sealed class PostgresQueueAdapterFactory : IQueueAdapterFactory, IQueueAd
         _store,
         PositionOf(queueId),
         _options.FallbackReadPeriod,
+        _options.CheckpointPeriod,
         _time,
         _loggerFactory.CreateLogger<PostgresQueueReceiver>());
 

@@ -33,6 +33,13 @@ public sealed class PostgresStreamOptions
     /// </summary>
     public TimeSpan FallbackReadPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// At most how often a queue's checkpoint is written as its messages are delivered (zero: on every delivery). A
+    /// silo that takes the queue over after a crash delivers again what came after the last one written, which the
+    /// subscribers ignore by sequence; a graceful stop writes the newest.
+    /// </summary>
+    public TimeSpan CheckpointPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many batches each queue keeps in memory for subscribers that lag or rewind a little.</summary>
     public int CacheSize { get; set; } = 4096;
 
@@ -63,6 +70,11 @@ public sealed class PostgresStreamOptions
         if (FallbackReadPeriod <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:{nameof(FallbackReadPeriod)} must be positive (was {FallbackReadPeriod}).");
+        }
+
+        if (CheckpointPeriod < TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:{nameof(CheckpointPeriod)} must be zero or positive (was {CheckpointPeriod}).");
         }
 
         if (CacheSize < 16)
