@@ -143,20 +143,11 @@ public sealed partial class NotificationRelay(
         }
 
         var overdue = time.GetUtcNow() - options.Value.CatchUpPeriod;
-        foreach (var watched in connected)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                await CatchUpAsync(watched, overdue);
-            }
-            catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
-            {
-                // A silo going away as we ask or resubscribe: the next round tries again. An exception escaping here
-                // would end the hosted service, and with it the node.
-                LogCatchUpFailed(logger, watched.CustomerId, exception);
-            }
-        }
+        await CatchUpRounds.RunAsync(
+            connected,
+            watched => CatchUpAsync(watched, overdue),
+            (watched, exception) => LogCatchUpFailed(logger, watched.CustomerId, exception),
+            cancellationToken);
     }
 
     private async Task CatchUpAsync(Watched watched, DateTimeOffset overdue)
@@ -205,17 +196,8 @@ public sealed partial class NotificationRelay(
                 }
             }
 
-            // The new subscription first: a notification the two both bring goes out once, so an overlap is harmless.
-            var stale = watched.Handle!;
-            watched.Handle = await SubscribeAsync(watched);
-            try
-            {
-                await stale.UnsubscribeAsync();
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogUnsubscribeFailed(logger, watched.CustomerId, exception);
-            }
+            watched.Handle = await CatchUpRounds.ReplaceAsync(
+                watched.Handle!, () => SubscribeAsync(watched), exception => LogUnsubscribeFailed(logger, watched.CustomerId, exception));
         }
         finally
         {

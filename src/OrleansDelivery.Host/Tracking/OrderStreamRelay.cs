@@ -163,20 +163,11 @@ public sealed partial class OrderStreamRelay(
         }
 
         var overdue = time.GetUtcNow() - options.Value.CatchUpPeriod;
-        foreach (var watched in unfinished)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                await CatchUpAsync(watched, overdue);
-            }
-            catch (Exception exception) when (exception is not (OperationCanceledException or OutOfMemoryException))
-            {
-                // A silo going away as we ask or resubscribe: the next round tries again. An exception escaping
-                // here would end the hosted service, and with it the node.
-                LogCatchUpFailed(logger, watched.OrderId, exception);
-            }
-        }
+        await CatchUpRounds.RunAsync(
+            unfinished,
+            watched => CatchUpAsync(watched, overdue),
+            (watched, exception) => LogCatchUpFailed(logger, watched.OrderId, exception),
+            cancellationToken);
     }
 
     private async Task CatchUpAsync(Watched watched, DateTimeOffset overdue)
@@ -217,17 +208,8 @@ public sealed partial class OrderStreamRelay(
                 }
             }
 
-            // The new subscription first: the relay skips what a connection was already sent, so an overlap is harmless.
-            var stale = watched.Handle!;
-            watched.Handle = await SubscribeAsync(watched.OrderId);
-            try
-            {
-                await stale.UnsubscribeAsync();
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogUnsubscribeFailed(logger, watched.OrderId, exception);
-            }
+            watched.Handle = await CatchUpRounds.ReplaceAsync(
+                watched.Handle!, () => SubscribeAsync(watched.OrderId), exception => LogUnsubscribeFailed(logger, watched.OrderId, exception));
         }
         finally
         {
