@@ -61,6 +61,44 @@ public sealed class TrackingCatchUpTests
     }
 
     [Fact]
+    public async Task A_connection_registered_with_a_view_older_than_the_stream_is_caught_up_though_the_stream_is_not_behind()
+    {
+        await using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Tracking:CatchUpPeriod"] = "00:00:00.200" });
+        var (_, customer) = await app.SignedInCustomerAsync();
+        using (customer)
+        {
+            var orderId = (await DeliveryApplication.PlaceOrderAsync(customer, ("Margherita", 1))).GetProperty("id").GetGuid();
+            var order = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IOrderGrain>(orderId);
+            var confirmed = (await order.GetAsync())!;
+
+            // The first watcher's subscription brings Cooking to this node.
+            await using var first = await app.ConnectTrackingAsync(customer);
+            var firstReceived = new ConcurrentQueue<OrderUpdate>();
+            first.On<OrderUpdate>(nameof(IOrderTrackingClient.OrderUpdated), firstReceived.Enqueue);
+            await first.InvokeAsync<IReadOnlyList<OrderUpdate>>("SubscribeOrder", orderId, (long?)null, Cancellation);
+            Assert.IsType<TransitionResult.Changed>(await order.AdvanceAsync(OrderStatus.Cooking, "staff"));
+            await Wait.UntilAsync(() => Task.FromResult(firstReceived.ToArray()), updates => updates.Any(u => u.Sequence == 3), TimeSpan.FromSeconds(30), "Cooking over the stream");
+
+            // A second connection whose SubscribeOrder read the order before Cooking and reached the relay after it,
+            // as when its call waited behind another: registered with the older view. The stream is not behind, so
+            // only a catch-up that looks at each connection sends it Cooking (the hub has no such connection, so the
+            // relay's count is what shows it).
+            var relay = app.Services.GetRequiredService<OrderStreamRelay>();
+            var before = relay.CaughtUp;
+            Assert.Equal([1L, 2L], (await relay.WatchAsync("a-connection-whose-call-waited", confirmed, 0)).Select(update => update.Sequence));
+
+            await Wait.UntilAsync(() => Task.FromResult(relay.CaughtUp), caughtUp => caughtUp > before, TimeSpan.FromSeconds(30), "a catch-up for the connection behind");
+            for (var round = 0; round < 3; round++)
+            {
+                await relay.CatchUpAsync(Cancellation);
+            }
+
+            Assert.Equal(before + 1, relay.CaughtUp);
+            Assert.Equal([3L], firstReceived.Select(update => update.Sequence));
+        }
+    }
+
+    [Fact]
     public async Task Notifications_the_stream_never_brought_reach_the_client_from_the_inbox_once_and_later_ones_follow()
     {
         await using var app = DeliveryApplication.With(new Dictionary<string, string?> { ["Tracking:CatchUpPeriod"] = "00:00:00.200" });

@@ -150,16 +150,16 @@ public sealed partial class OrderStreamRelay(
     }
 
     /// <summary>
-    /// Reads every watched order that is not finished from its grain and sends what its stream has not brought: a
-    /// step older than the catch-up period, which the stream should have delivered long since. Such an order's
-    /// subscription is made again.
+    /// Reads every watched order that is not finished (or that a connection lacks steps of) from its grain and sends
+    /// each connection the steps older than the catch-up period that it was not sent. When the stream had not brought
+    /// them either, the order's subscription is made again.
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         List<Watched> unfinished;
         lock (_orders)
         {
-            unfinished = [.. _orders.Values.Where(watched => !watched.Finished)];
+            unfinished = [.. _orders.Values.Where(watched => watched.MayBeBehind)];
         }
 
         var overdue = time.GetUtcNow() - options.Value.CatchUpPeriod;
@@ -177,22 +177,29 @@ public sealed partial class OrderStreamRelay(
             return;
         }
 
-        bool behind;
+        bool streamBehind, connectionBehind;
         lock (watched)
         {
-            behind = current.StatusHistory.Any(step => step.Sequence > watched.StreamSequence && step.At <= overdue);
+            var due = current.StatusHistory.Where(step => step.At <= overdue).Select(step => step.Sequence).DefaultIfEmpty(0).Max();
+            streamBehind = due > watched.StreamSequence;
+            // A connection can be behind a stream that is not: one that subscribed with a view read before a step the
+            // stream had already brought here (its SubscribeOrder waited its turn meanwhile) was never sent that step.
+            connectionBehind = watched.LastSent.Values.Any(sent => sent < due);
         }
 
-        if (!behind)
+        if (!streamBehind && !connectionBehind)
         {
             return;
         }
 
         Interlocked.Increment(ref _caughtUp);
         metrics.TrackingCaughtUp();
-        LogCaughtUp(logger, watched.OrderId, current.StatusHistory[^1].Sequence);
+        LogCaughtUp(logger, watched.OrderId, current.StatusHistory[^1].Sequence, streamBehind);
         await ForwardAsync(current);
-        await ResubscribeAsync(watched);
+        if (streamBehind)
+        {
+            await ResubscribeAsync(watched);
+        }
     }
 
     private async Task ResubscribeAsync(Watched watched)
@@ -283,8 +290,8 @@ public sealed partial class OrderStreamRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream reported an error to this node's subscription")]
     private static partial void LogStreamError(ILogger logger, Guid orderId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s stream had not brought its steps up to {Sequence}: sent them from the order and subscribed again")]
-    private static partial void LogCaughtUp(ILogger logger, Guid orderId, long sequence);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}'s tracking here lacked steps up to {Sequence}: sent them from the order (stream behind, so subscribed again: {StreamBehind})")]
+    private static partial void LogCaughtUp(ILogger logger, Guid orderId, long sequence, bool streamBehind);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not catch order {OrderId}'s tracking up; trying next round")]
     private static partial void LogCatchUpFailed(ILogger logger, Guid orderId, Exception exception);
@@ -304,8 +311,23 @@ public sealed partial class OrderStreamRelay(
         /// <summary>The newest step this relay has had for the order, from its stream or read when it subscribed.</summary>
         public long StreamSequence { get; private set; }
 
-        /// <summary>Delivered or cancelled: no step follows, so the catch-up leaves the order alone.</summary>
+        /// <summary>Delivered or cancelled: no step follows.</summary>
         public bool Finished { get; private set; }
+
+        /// <summary>
+        /// Whether a catch-up should read the order: it is not finished, or a connection has not been sent its last
+        /// step yet. A finished order every connection has in full is left alone.
+        /// </summary>
+        public bool MayBeBehind
+        {
+            get
+            {
+                lock (this)
+                {
+                    return !Finished || LastSent.Values.Any(sent => sent < StreamSequence);
+                }
+            }
+        }
 
         public void Seen(OrderView order)
         {
